@@ -1,0 +1,187 @@
+/**
+ * The csebatch command line (OPERATIONS.md "Commands"). Argument parsing and printing only: the
+ * work is done by the runner and the readers, which return structured results.
+ *
+ * Exit codes: 0 everything ran; 1 finished with something failed or rejected; 2 usage or
+ * configuration error (nothing changed); 3 another run holds the lock (nothing changed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig } from './config.ts';
+import type { Config } from './config.ts';
+import { LockHeldError } from './runner/lock.ts';
+import { runNight } from './runner/night.ts';
+import type { RunResult } from './runner/night.ts';
+import { isKnownInterface, INBOUND_IDS, OUTBOUND_IDS } from './interfaces.ts';
+import { validateFile } from './validate.ts';
+import { listRuns } from './runner/runs.ts';
+import { LayoutError } from './layout/schema.ts';
+import { layoutIds } from './layout/registry.ts';
+
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function businessDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError(`expected a business date as YYYY-MM-DD, got '${value}'`);
+  }
+  return value;
+}
+
+interface RunFlags {
+  date: string;
+  inbox: string;
+  out: string;
+  db?: string;
+  config?: string;
+  json?: boolean;
+}
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--date <YYYY-MM-DD>', 'business date', businessDate)
+    .option('--inbox <dir>', 'inbound folder: <inbox>/<date>/<interface>/', './inbox')
+    .option('--out <dir>', 'output folder: <out>/<date>/', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--config <file>', 'JSON configuration merged over the defaults (see `csebatch config`)')
+    .option('--json', 'print the run result as JSON');
+}
+
+function printRun(result: RunResult, json: boolean | undefined, write: (s: string) => void): void {
+  if (json) {
+    write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  write(`csebatch run ${result.runId} for ${result.businessDate}: exit ${result.exitCode}\n`);
+  for (const i of result.interfaces) {
+    const counts = i.read !== undefined ? ` read ${i.read}, loaded ${i.loaded}, rejected ${i.rejected}` : '';
+    write(`  ${i.interface.padEnd(16)} ${i.status}${counts}${i.message ? ` (${i.message})` : ''}\n`);
+  }
+  for (const p of result.problems) write(`  problem: ${p}\n`);
+  write(`  outputs: ${result.outDir}\n  log: ${result.logFile}\n`);
+}
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const processIo: CliIo = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+/** Runs the CLI and returns the exit code (never calls process.exit, so tests can call it). */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = new Command('csebatch')
+    .description('Nightly child support enforcement batch: match files in, enforcement decisions, partner files out.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const execute = async (command: 'nightly' | 'run', ids: string[], flags: RunFlags) => {
+    const config: Config = loadConfig(flags.config);
+    const result = await runNight({
+      command,
+      businessDate: flags.date,
+      interfaces: ids,
+      inbox: flags.inbox,
+      out: flags.out,
+      dbFile: flags.db ?? path.join(flags.out, 'csebatch.db'),
+      config,
+    });
+    printRun(result, flags.json, io.stdout);
+    exitCode = result.exitCode;
+  };
+
+  addRunOptions(program.command('nightly').description('load every inbound file of the date, decide every mechanism, write every outbound file')).action(
+    async (flags: RunFlags) => execute('nightly', [], flags),
+  );
+
+  addRunOptions(
+    program
+      .command('run')
+      .description('rerun only these interfaces for the date: inbound ids reload and recompute what uses them; outbound ids recompute and rewrite')
+      .argument('<interface...>', `interface ids: ${[...INBOUND_IDS, ...OUTBOUND_IDS].join(', ')}`),
+  ).action(async (ids: string[], flags: RunFlags) => {
+    const unknown = ids.filter((id) => !isKnownInterface(id));
+    if (unknown.length) throw new UsageError(`unknown interface id(s): ${unknown.join(', ')}; known: ${[...INBOUND_IDS, ...OUTBOUND_IDS].join(', ')}`);
+    await execute('run', ids, flags);
+  });
+
+  program
+    .command('validate')
+    .description('check one file against a layout; every error with line, record type, field and positions')
+    .argument('<file>', 'the file to check')
+    .addOption(new Option('--layout <id>', 'layout id').makeOptionMandatory())
+    .option('--json', 'print the errors as JSON')
+    .action(async (file: string, flags: { layout: string; json?: boolean }) => {
+      if (!layoutIds().includes(flags.layout)) throw new UsageError(`unknown layout '${flags.layout}'; known: ${layoutIds().join(', ')}`);
+      if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      const report = await validateFile(file, flags.layout);
+      if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        for (const r of report.errors) {
+          const pos = r.start !== null ? ` positions ${r.start}-${r.end}` : '';
+          io.stdout(`${report.file}:${r.line}: ${r.recordType || '(no record type)'}${r.field ? ` ${r.field}` : ''}${pos}: ${r.reason}: ${r.message}\n`);
+        }
+        io.stdout(`${report.file}: ${report.valid ? 'valid' : 'INVALID'} (${report.lines} lines, ${report.rejectedLines} rejected, ${report.errors.length} error(s))\n`);
+      }
+      exitCode = report.valid ? EXIT.OK : EXIT.FAILED;
+    });
+
+  program
+    .command('runs')
+    .description('run history')
+    .option('--date <YYYY-MM-DD>', 'only runs of this business date', businessDate)
+    .option('--out <dir>', 'output folder', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--json', 'print as JSON')
+    .action((flags: { date?: string; out: string; db?: string; json?: boolean }) => {
+      const dbFile = flags.db ?? path.join(flags.out, 'csebatch.db');
+      const runs = fs.existsSync(dbFile) ? listRuns(dbFile, flags.date) : [];
+      if (flags.json) {
+        io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
+        return;
+      }
+      if (runs.length === 0) io.stdout('no runs\n');
+      for (const r of runs) {
+        io.stdout(
+          `${String(r.runId).padStart(5)}  ${r.businessDate}  ${r.command.padEnd(7)} ${r.interfaces.join(',').padEnd(20)} ${r.status.padEnd(22)} exit ${r.exitCode ?? '-'}  ${r.startedAt} → ${r.endedAt ?? '(running)'}\n`,
+        );
+      }
+    });
+
+  program
+    .command('config')
+    .description('print the effective configuration (defaults merged with --config)')
+    .option('--config <file>', 'JSON configuration merged over the defaults')
+    .action((flags: { config?: string }) => {
+      io.stdout(`${JSON.stringify(loadConfig(flags.config), null, 2)}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0
+      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (e instanceof LockHeldError) {
+      io.stderr(`csebatch: ${e.message}\n`);
+      return EXIT.LOCKED;
+    }
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof LayoutError) {
+      io.stderr(`csebatch: ${e.message}\n`);
+      return EXIT.USAGE;
+    }
+    io.stderr(`csebatch: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.FAILED;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The one validated configuration of csebatch (DOMAIN.md section 7).
+ *
+ * Every threshold, day count and effective date the rules use lives here with its DOMAIN default,
+ * so that a policy change is a configuration change. `--config FILE` is a JSON file deep-merged
+ * over these defaults; relative paths in it are relative to that file. Defaults point at the
+ * reference files shipped in `schemas/reference/`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Package root (one level above src/), independent of the working directory. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REFERENCE_DIR = path.join(PACKAGE_ROOT, 'schemas', 'reference');
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+const cents = z.number().int().nonnegative();
+const days = z.number().int().nonnegative();
+const countyCode = z.string().regex(/^\d{3}$/, 'expected a 3-digit county FIPS code');
+
+export const configSchema = z
+  .object({
+    reference: z
+      .object({
+        /**
+         * CSV county_code,year,median_income,source (HCD State Income Limits; sample where marked).
+         * No default yet: the table ships with the license-suspension mechanism (SB 1055).
+         */
+        countyMedianIncome: z.string().optional(),
+        /** CSV board_code,name: the licensing boards this system certifies to. */
+        licensingBoards: z.string().default(path.join(REFERENCE_DIR, 'licensing-boards.csv')),
+      })
+      .strict()
+      .prefault({}),
+    derived: z
+      .object({
+        /** Foster-care arrears are no longer enforced from this date (DOMAIN 4). */
+        fosterCareExclusionFrom: isoDate.default('2023-12-01'),
+        /** Obligors at most this many days delinquent are compliant (FC 17520(a)(4)). */
+        compliantMaxDaysDelinquent: days.default(30),
+        /** A CSWN is current when sent within this many days before D. */
+        cswnCurrentDays: days.default(365),
+        /** In custody more than this many days gives incarceration relief (FC 4007.5). */
+        incarcerationReliefDays: days.default(90),
+        /** Post-release relief applies to releases on or after this date. */
+        incarcerationReleaseReliefFrom: isoDate.default('2024-01-01'),
+        /** Post-release relief lasts until the first day of the release month plus this many months. */
+        incarcerationReleaseReliefMonths: z.number().int().positive().default(10),
+      })
+      .strict()
+      .prefault({}),
+    levy: z
+      .object({
+        /** Obligor principal at or below this is BELOW_ARREARS_THRESHOLD. */
+        minPrincipalCents: cents.default(10_000),
+        /** Account balance below this is BELOW_BALANCE_THRESHOLD. */
+        minBalanceCents: cents.default(10_000),
+        /** Same FEIN + account levied within this many days before D is RECENTLY_LEVIED. */
+        relevyDays: days.default(90),
+        /** Account types that are retirement accounts (IRA/Keogh, ERISA). */
+        retirementAccountTypes: z.array(z.string().regex(/^\d{2}$/)).default(['12', '14']),
+      })
+      .strict()
+      .prefault({}),
+    lien: z
+      .object({
+        /** County codes that accept e-recorded liens (lien type E). */
+        eRecordingCounties: z.array(countyCode).default([]),
+      })
+      .strict()
+      .prefault({}),
+    metro2: z
+      .object({
+        identificationPrefix: z.string().min(1).default('CADCSS'),
+        reporterName: z.string().min(1).default('CALIFORNIA DEPT OF CHILD SUPPORT SERVICES'),
+        reporterAddress: z.string().min(1).default('11150 INTERNATIONAL DR RANCHO CORDOVA CA 95670'),
+      })
+      .strict()
+      .prefault({}),
+    rejects: z
+      .object({
+        /** Rejected inbound records tolerated per interface before the run exits 1 (0: any reject). */
+        maxPerInterface: z.number().int().nonnegative().default(0),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isPlainObject(v: unknown): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects; arrays and scalars of `over` replace those of `base`. */
+export function deepMerge(base: Json, over: Json): Json {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, Json> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k] as Json, v) : v;
+  return out;
+}
+
+/** Reference-file keys whose values are paths, resolved relative to the configuration file. */
+const PATH_KEYS: Array<[string, string]> = [
+  ['reference', 'countyMedianIncome'],
+  ['reference', 'licensingBoards'],
+];
+
+function resolvePaths(raw: Json, baseDir: string): Json {
+  if (!isPlainObject(raw)) return raw;
+  const out = structuredClone(raw);
+  for (const [section, key] of PATH_KEYS) {
+    const s = out[section];
+    if (isPlainObject(s) && typeof s[key] === 'string') s[key] = path.resolve(baseDir, s[key] as string);
+  }
+  return out;
+}
+
+function formatZodError(err: z.ZodError, source: string): string {
+  const lines = err.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  return `invalid configuration in ${source}:\n${lines.join('\n')}`;
+}
+
+/** Validates a configuration object (already merged) and returns it with every default filled. */
+export function parseConfig(raw: unknown, source = 'configuration'): Config {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigError(formatZodError(result.error, source));
+  return result.data;
+}
+
+/** Loads `--config FILE` (or the defaults when absent). Throws ConfigError with a readable message. */
+export function loadConfig(file?: string): Config {
+  if (!file) return parseConfig({}, 'defaults');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read configuration file ${file}: ${(e as Error).message}`);
+  }
+  let raw: Json;
+  try {
+    raw = JSON.parse(text) as Json;
+  } catch (e) {
+    throw new ConfigError(`configuration file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!isPlainObject(raw)) throw new ConfigError(`configuration file ${file} must hold a JSON object`);
+  const config = parseConfig(resolvePaths(raw, path.dirname(path.resolve(file))), file);
+  for (const [section, key] of PATH_KEYS) {
+    const p = (config as unknown as Record<string, Record<string, string | undefined>>)[section]![key];
+    if (p !== undefined && !fs.existsSync(p)) {
+      throw new ConfigError(`${section}.${key} in ${file}: file not found: ${p}`);
+    }
+  }
+  return config;
+}

@@ -1,0 +1,77 @@
+/**
+ * Assembles one outbound fixed-width file in memory: records in order, batch and file trailers
+ * filled by the layout's controls (layout/controls.ts), LF after every record, and what the
+ * manifest reports (records per type, control values as written, truncated fields).
+ */
+import type { CompiledLayout } from '../layout/codec.ts';
+import { FormatError } from '../layout/codec.ts';
+import { createFileFormatter } from '../layout/controls.ts';
+import type { FileFormatter } from '../layout/controls.ts';
+import type { FieldValue, RecordValues } from '../types.ts';
+import type { OutboundFile } from './outputs.ts';
+
+export class FixedWidthFileBuilder {
+  private readonly lines: string[] = [];
+  private readonly records: Record<string, number> = {};
+  private readonly formatter: FileFormatter;
+  private controls: Record<string, FieldValue> = {};
+  private truncated = 0;
+
+  constructor(
+    private readonly compiled: CompiledLayout,
+    private readonly interfaceId: string,
+    private readonly fileName: string,
+  ) {
+    this.formatter = createFileFormatter(compiled);
+    for (const r of compiled.records) this.records[r.name] = 0;
+  }
+
+  /** The FormatError a record would raise, without adding it (writers decide before committing). */
+  check(recordName: string, values: Partial<RecordValues>): FormatError | null {
+    try {
+      this.compiled.format(recordName, values);
+      return null;
+    } catch (e) {
+      if (e instanceof FormatError) return e;
+      throw e;
+    }
+  }
+
+  /** Appends a record; returns its 1-based line number in the file. */
+  add(recordName: string, values: Partial<RecordValues>): number {
+    const { line, truncated } = this.formatter.format(recordName, values);
+    this.lines.push(line);
+    this.records[recordName] = (this.records[recordName] ?? 0) + 1;
+    this.truncated += truncated.length;
+    return this.lines.length;
+  }
+
+  openBatch(recordName: string, values: Partial<RecordValues>): number {
+    return this.add(recordName, values);
+  }
+
+  /** Batch trailer: its control fields come from the batch's records. */
+  closeBatch(recordName: string, values: Partial<RecordValues> = {}): number {
+    return this.add(recordName, values);
+  }
+
+  /** File trailer: its control fields come from the whole file; they are what the manifest shows. */
+  close(recordName: string, values: Partial<RecordValues> = {}): number {
+    const n = this.add(recordName, values);
+    const written = this.compiled.parse(this.lines[n - 1]!).values;
+    const controlFields = this.compiled.layout.controls.filter((c) => c.record === recordName).map((c) => c.field);
+    this.controls = Object.fromEntries(controlFields.map((f) => [`${recordName}.${f}`, written[f] ?? null]));
+    return n;
+  }
+
+  result(): OutboundFile {
+    return {
+      interface: this.interfaceId,
+      file: this.fileName,
+      content: this.lines.length ? `${this.lines.join('\n')}\n` : '',
+      records: { ...this.records },
+      controls: this.controls,
+      truncated: this.truncated,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * What every outbound module hands the runner, and how the runner records it: the file content,
+ * its record counts and control totals for the manifest, and the file sequence numbers of
+ * OPERATIONS.md (assigned on first write of a date, reused by reruns).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../store/db.ts';
+import { writeFileAtomic } from '../io/atomicWrite.ts';
+import type { FieldValue } from '../types.ts';
+
+export interface OutboundFile {
+  interface: string;
+  /** file name relative to `<out>/<D>/` */
+  file: string;
+  content: string;
+  records: Record<string, number>;
+  controls: Record<string, FieldValue>;
+  truncated: number;
+}
+
+/** The file sequence of (interface, D): reused when the date was written before, else max + 1. */
+export function fileSequence(db: Db, interfaceId: string, businessDate: string): number {
+  const existing = db
+    .prepare('SELECT sequence FROM file_sequences WHERE interface = ? AND business_date = ?')
+    .get(interfaceId, businessDate) as { sequence: number } | undefined;
+  if (existing) return existing.sequence;
+  const next =
+    (db.prepare('SELECT coalesce(max(sequence), 0) + 1 AS n FROM file_sequences WHERE interface = ?').get(interfaceId) as { n: number }).n;
+  db.prepare('INSERT INTO file_sequences (interface, business_date, sequence) VALUES (?, ?, ?)').run(interfaceId, businessDate, next);
+  return next;
+}
+
+/** Writes the file atomically under `<out>/<D>/` and records it for the manifest. */
+export function writeOutbound(db: Db, dateOutDir: string, businessDate: string, out: OutboundFile): void {
+  const written = writeFileAtomic(path.join(dateOutDir, out.file), out.content);
+  db.prepare(
+    `INSERT INTO output_files (business_date, interface, file, bytes, sha256, records, controls, truncated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (business_date, file) DO UPDATE SET
+       interface = excluded.interface, bytes = excluded.bytes, sha256 = excluded.sha256,
+       records = excluded.records, controls = excluded.controls, truncated = excluded.truncated`,
+  ).run(businessDate, out.interface, out.file, written.bytes, written.sha256, JSON.stringify(out.records), JSON.stringify(out.controls), out.truncated);
+}
+
+/** Removes a date's output that is no longer produced (e.g. an extra eiwo-002.txt after a rerun). */
+export function removeOutbound(db: Db, dateOutDir: string, businessDate: string, file: string): void {
+  fs.rmSync(path.join(dateOutDir, file), { force: true });
+  db.prepare('DELETE FROM output_files WHERE business_date = ? AND file = ?').run(businessDate, file);
+}

@@ -1,0 +1,39 @@
+/**
+ * The caseworker worklist (DOMAIN 4 "Tasks", 6.11). Mechanisms raise tasks set-based: they hand
+ * over a SELECT of the task rows, and this module derives the rerun-stable task id, stores the
+ * task and writes the `TASK` decision row beside it.
+ */
+import type { Db } from '../store/db.ts';
+
+/**
+ * The SELECT a mechanism passes must return these columns: task_type, reason, case_id, lcsa_code,
+ * person_id, source_interface, source_file, source_sha256, source_line, amount_cents, subject_key.
+ */
+export function insertTasks(db: Db, businessDate: string, mechanism: string, selectSql: string): void {
+  db.exec('DROP TABLE IF EXISTS temp.new_task');
+  db.prepare(
+    `CREATE TEMP TABLE new_task AS
+     SELECT t.*,
+            -- interface, CCYYMMDD, first 8 hex of the source file's sha256, line: stable across reruns
+            t.source_interface || '-' || replace(:d, '-', '') || '-' || substr(t.source_sha256, 1, 8)
+              || '-' || t.source_line AS task_id
+     FROM (${selectSql}) t`,
+  ).run({ d: businessDate });
+  db.prepare(
+    `INSERT INTO tasks (business_date, mechanism, task_id, task_type, case_id, lcsa_code, person_id,
+                        source_interface, source_file, source_line, amount_cents, detail)
+     SELECT :d, :mechanism, task_id, task_type, case_id, lcsa_code, person_id,
+            source_interface, source_file, source_line, amount_cents, NULL
+     FROM new_task`,
+  ).run({ d: businessDate, mechanism });
+  db.prepare(
+    `INSERT INTO decisions (business_date, mechanism, subject_key, person_id, case_id, outcome,
+                            reason_codes, amount_cents, facts, sources)
+     SELECT :d, :mechanism, subject_key, person_id, case_id, 'TASK', reason, amount_cents,
+            json_object('taskId', task_id, 'taskType', task_type, 'lcsaCode', lcsa_code),
+            json_array(json_object('interface', source_interface, 'file', source_file, 'line', source_line))
+     FROM new_task
+     ORDER BY source_interface, source_file, source_line`,
+  ).run({ d: businessDate, mechanism });
+  db.exec('DROP TABLE temp.new_task');
+}

@@ -1,0 +1,83 @@
+/**
+ * `<out>/<D>/manifest.json` (OPERATIONS.md "Manifest"), built from the store so that a rerun of one
+ * interface still lists every input and output of the date. No wall-clock time, only relative
+ * paths, fixed key order, 2-space indent and a final LF: byte-identical for identical state.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../store/db.ts';
+import { writeFileAtomic } from '../io/atomicWrite.ts';
+
+export interface ManifestInput {
+  interface: string;
+  file: string;
+  bytes: number;
+  sha256: string;
+  status: string;
+  read: number;
+  loaded: number;
+  rejected: number;
+}
+
+export interface ManifestOutput {
+  interface: string;
+  file: string;
+  bytes: number;
+  sha256: string;
+  records: Record<string, number>;
+  controls: Record<string, unknown>;
+  truncated: number;
+}
+
+export interface Manifest {
+  businessDate: string;
+  inputs: ManifestInput[];
+  outputs: ManifestOutput[];
+  summary: Record<string, unknown>;
+}
+
+export function buildManifest(db: Db, businessDate: string): Manifest {
+  const inputs = db
+    .prepare(
+      `SELECT interface, file, bytes, sha256, status, read, loaded, rejected
+       FROM inbound_files WHERE business_date = ? ORDER BY interface, file`,
+    )
+    .all(businessDate) as ManifestInput[];
+  const outputs = (
+    db
+      .prepare(
+        `SELECT interface, file, bytes, sha256, records, controls, truncated
+         FROM output_files WHERE business_date = ? ORDER BY interface, file`,
+      )
+      .all(businessDate) as Array<Omit<ManifestOutput, 'records' | 'controls'> & { records: string; controls: string }>
+  ).map((o) => ({ ...o, records: JSON.parse(o.records), controls: JSON.parse(o.controls) }));
+  const summary: Record<string, unknown> = {};
+  const rows = db
+    .prepare('SELECT section, summary FROM summaries WHERE business_date = ? ORDER BY section')
+    .all(businessDate) as Array<{ section: string; summary: string }>;
+  for (const r of rows) summary[r.section] = JSON.parse(r.summary);
+  return {
+    businessDate,
+    inputs: inputs.map((i) => ({ ...i, file: path.posix.join(i.interface, i.file) })),
+    outputs,
+    summary,
+  };
+}
+
+/** Stores one section of the date's manifest summary (a mechanism's counts, the inbound match counts). */
+export function saveSummary(db: Db, businessDate: string, section: string, summary: unknown): void {
+  db.prepare(
+    `INSERT INTO summaries (business_date, section, summary) VALUES (?, ?, ?)
+     ON CONFLICT (business_date, section) DO UPDATE SET summary = excluded.summary`,
+  ).run(businessDate, section, JSON.stringify(summary));
+}
+
+export function writeManifest(db: Db, dateOutDir: string, businessDate: string): Manifest {
+  const manifest = buildManifest(db, businessDate);
+  writeFileAtomic(path.join(dateOutDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+export function readManifest(file: string): Manifest {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+}

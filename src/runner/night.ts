@@ -1,0 +1,293 @@
+/**
+ * The runner: one business date, `nightly` (everything) or `run <ids>` (what depends on those
+ * interfaces). It owns the lock, the run history row, the order of the steps, the per-mechanism
+ * transaction, the outbound writes, rejects files, the manifest and the exit code. The CLI only
+ * parses arguments and prints what this returns.
+ *
+ *   load inbound (stream → staging) → derived facts → per mechanism: decide + format in one
+ *   transaction → write files atomically → tasks.csv → rejects files → manifest
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { openDb } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
+import { createRunLogger } from '../log.ts';
+import type { Logger } from '../log.ts';
+import { acquireLock } from './lock.ts';
+import { loadCaseExtract } from '../inbound/caseExtract.ts';
+import { loadFixedWidthInterface, storeRejects } from '../inbound/loadInterface.ts';
+import type { InboundFileResult } from '../inbound/loadInterface.ts';
+import { computeDerivedFacts } from '../rules/derived.ts';
+import { CASE_EXTRACT, FIXED_WIDTH_INBOUND, INBOUND_IDS, MECHANISMS, OUTBOUND, TASKS } from '../interfaces.ts';
+import type { Mechanism } from '../interfaces.ts';
+import { buildTasksCsv } from '../outbound/tasks.ts';
+import { writeOutbound } from '../outbound/outputs.ts';
+import { writeRejectsFile } from './rejectsFile.ts';
+import { saveSummary, writeManifest } from './manifest.ts';
+import { ensureStagingTables } from '../store/staging.ts';
+import { fixedLayout } from '../layout/registry.ts';
+import { summarizeInboundMatches } from '../rules/matching.ts';
+
+export interface RunOptions {
+  command: 'nightly' | 'run';
+  businessDate: string;
+  /** for `run`: the interface ids asked for (inbound or outbound) */
+  interfaces: string[];
+  inbox: string;
+  out: string;
+  dbFile: string;
+  config: Config;
+}
+
+export interface InterfaceOutcome {
+  interface: string;
+  status: 'loaded' | 'no file' | 'rejected' | 'missing' | 'failed' | 'written' | 'skipped';
+  read?: number;
+  loaded?: number;
+  rejected?: number;
+  message?: string;
+}
+
+export interface RunResult {
+  runId: number;
+  exitCode: 0 | 1;
+  businessDate: string;
+  interfaces: InterfaceOutcome[];
+  /** why the exit code is 1, one line each, for the operator */
+  problems: string[];
+  summary: Record<string, unknown>;
+  outDir: string;
+  logFile: string;
+  /** wall-clock milliseconds per step, and peak RSS: run history and --json only, never in output files */
+  timings: Record<string, number>;
+  peakRssMb: number;
+}
+
+/** What a `run` touches: inbound ids to reload, mechanisms to recompute, whether tasks.csv is rewritten. */
+export interface RunPlan {
+  reload: string[];
+  mechanisms: Mechanism[];
+}
+
+export function planRun(command: 'nightly' | 'run', ids: string[]): RunPlan {
+  if (command === 'nightly') return { reload: INBOUND_IDS, mechanisms: MECHANISMS };
+  const reload = INBOUND_IDS.filter((id) => ids.includes(id));
+  const mechanisms = MECHANISMS.filter(
+    (m) =>
+      ids.includes(CASE_EXTRACT) ||
+      m.inputs.some((i) => ids.includes(i)) ||
+      m.outputs.some((o) => ids.includes(o)),
+  );
+  return { reload, mechanisms };
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export async function runNight(opts: RunOptions): Promise<RunResult> {
+  const lock = acquireLock(`${path.resolve(opts.dbFile)}.lock`, { command: opts.command, businessDate: opts.businessDate });
+  try {
+    const db = openDb(opts.dbFile);
+    try {
+      return await runLocked(db, opts, lock.recoveredFrom);
+    } finally {
+      db.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number } | null): Promise<RunResult> {
+  const { businessDate: d, config } = opts;
+  for (const spec of FIXED_WIDTH_INBOUND) ensureStagingTables(db, fixedLayout(spec.id));
+  // Runs left RUNNING by a process that died (kill -9) are closed as FAILED: we hold the lock now.
+  db.prepare(`UPDATE runs SET status = 'FAILED', ended_at = ?, exit_code = NULL WHERE status = 'RUNNING'`).run(nowIso());
+  const runId = Number(
+    db
+      .prepare(
+        `INSERT INTO runs (business_date, command, interfaces, status, pid, started_at)
+         VALUES (?, ?, ?, 'RUNNING', ?, ?)`,
+      )
+      .run(d, opts.command, JSON.stringify(opts.interfaces), process.pid, nowIso()).lastInsertRowid,
+  );
+  const logFile = path.join(opts.out, 'logs', `${d}.${runId}.log`);
+  const log = createRunLogger(logFile);
+  if (recoveredFrom) log.warn({ deadPid: recoveredFrom.pid }, 'recovered a stale lock left by a process that no longer runs');
+  log.info({ runId, command: opts.command, businessDate: d, interfaces: opts.interfaces }, 'run started');
+
+  const outDir = path.join(opts.out, d);
+  fs.mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  const dateDir = path.join(opts.inbox, d);
+  const outcomes: InterfaceOutcome[] = [];
+  const problems: string[] = [];
+  const plan = planRun(opts.command, opts.interfaces);
+  const timings: Record<string, number> = {};
+  const timed = async <T>(step: string, fn: () => T | Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[step] = Math.round(performance.now() - t0);
+    }
+  };
+
+  try {
+    // 1. The case extract: reloaded when asked, or when the store holds another date's snapshot.
+    const snapshotDate = (db.prepare(`SELECT business_date FROM snapshot WHERE name = 'case-extract'`).get() as { business_date: string } | undefined)
+      ?.business_date;
+    const needSnapshot = plan.mechanisms.length > 0;
+    let snapshotOk = snapshotDate === d;
+    if (plan.reload.includes(CASE_EXTRACT) || (needSnapshot && snapshotDate !== d)) {
+      snapshotOk = await timed(CASE_EXTRACT, () => loadSnapshot(db, d, dateDir, runId, log, outcomes, problems));
+    }
+
+    // 2. Match files: each interface on its own; one failing does not stop the others.
+    for (const spec of FIXED_WIDTH_INBOUND) {
+      if (!plan.reload.includes(spec.id)) continue;
+      try {
+        const { files, rejects } = await timed(spec.id, () => loadFixedWidthInterface({ db, businessDate: d, runId, dateDir, log }, spec, opts.inbox));
+        outcomes.push(interfaceOutcome(spec.id, files));
+        const rejected = files.reduce((n, f) => n + f.rejected, 0) + rejects.filter((r) => r.line === 0).length;
+        if (rejected > config.rejects.maxPerInterface) {
+          problems.push(`${spec.id}: ${rejected} rejected record(s), more than rejects.maxPerInterface = ${config.rejects.maxPerInterface} (see rejects/${spec.id}.rejects.csv)`);
+        }
+      } catch (e) {
+        log.error({ interface: spec.id, err: e }, 'interface failed');
+        outcomes.push({ interface: spec.id, status: 'failed', message: (e as Error).message });
+        problems.push(`${spec.id}: failed: ${(e as Error).message}`);
+      }
+    }
+
+    // 3. Rules and outbound files, only on a good snapshot of D (DOMAIN 3: no partial snapshot).
+    if (plan.mechanisms.length > 0 && !snapshotOk) {
+      problems.push(`no rules run and no outbound file written for ${d}: the case extract is missing or rejected; earlier outputs of ${d} are kept`);
+      for (const m of plan.mechanisms) for (const o of m.outputs) outcomes.push({ interface: o, status: 'skipped' });
+    } else if (plan.mechanisms.length > 0) {
+      await timed('derived', () => computeDerivedFacts(db, d, config));
+      saveSummary(db, d, 'inbound', summarizeInboundMatches(db, d, FIXED_WIDTH_INBOUND));
+      for (const m of plan.mechanisms) await timed(m.id, () => runMechanism(db, m, opts, outDir, log, outcomes, problems));
+    }
+    if (snapshotOk && (plan.mechanisms.length > 0 || opts.interfaces.includes(TASKS))) {
+      await timed(TASKS, () => writeOutbound(db, outDir, d, buildTasksCsv(db, d)));
+      outcomes.push({ interface: TASKS, status: 'written' });
+    }
+
+    // 4. Rejects files for every inbound interface touched, and the manifest of the date.
+    for (const id of INBOUND_IDS) if (plan.reload.includes(id)) writeRejectsFile(db, outDir, d, id);
+    const manifest = await timed('manifest', () => writeManifest(db, outDir, d));
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+    const exitCode = problems.length > 0 ? 1 : 0;
+    for (const p of problems) log.warn({ problem: p }, 'run problem');
+    db.prepare(`UPDATE runs SET status = ?, exit_code = ?, ended_at = ?, summary = ? WHERE run_id = ?`).run(
+      exitCode === 0 ? 'SUCCEEDED' : 'COMPLETED_WITH_ERRORS',
+      exitCode,
+      nowIso(),
+      JSON.stringify({ interfaces: outcomes, problems, summary: manifest.summary, timings, peakRssMb }),
+      runId,
+    );
+    log.info({ exitCode, problems: problems.length, timings, peakRssMb }, 'run finished');
+    return { runId, exitCode, businessDate: d, interfaces: outcomes, problems, summary: manifest.summary, outDir, logFile, timings, peakRssMb };
+  } catch (e) {
+    log.error({ err: e }, 'run failed');
+    db.prepare(`UPDATE runs SET status = 'FAILED', exit_code = 1, ended_at = ?, summary = ? WHERE run_id = ?`).run(
+      nowIso(),
+      JSON.stringify({ interfaces: outcomes, problems: [...problems, (e as Error).message] }),
+      runId,
+    );
+    throw e;
+  }
+}
+
+function interfaceOutcome(id: string, files: InboundFileResult[]): InterfaceOutcome {
+  if (files.length === 0) return { interface: id, status: 'no file' };
+  const sum = (k: 'read' | 'loaded' | 'rejected') => files.reduce((n, f) => n + f[k], 0);
+  return {
+    interface: id,
+    status: files.every((f) => f.status === 'rejected') ? 'rejected' : 'loaded',
+    read: sum('read'),
+    loaded: sum('loaded'),
+    rejected: sum('rejected'),
+  };
+}
+
+async function loadSnapshot(
+  db: Db,
+  d: string,
+  dateDir: string,
+  runId: number,
+  log: Logger,
+  outcomes: InterfaceOutcome[],
+  problems: string[],
+): Promise<boolean> {
+  db.prepare('DELETE FROM inbound_files WHERE business_date = ? AND interface = ?').run(d, CASE_EXTRACT);
+  db.prepare('DELETE FROM rejects WHERE business_date = ? AND interface = ?').run(d, CASE_EXTRACT);
+  const result = await loadCaseExtract(db, path.join(dateDir, CASE_EXTRACT));
+  const insert = db.prepare(
+    `INSERT INTO inbound_files (business_date, interface, file, bytes, sha256, status, read, loaded, rejected, run_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const f of result.files) {
+      insert.run(d, CASE_EXTRACT, f.file, f.bytes, f.sha256, result.ok ? 'loaded' : 'rejected', f.read, f.loaded, f.rejected, runId);
+    }
+    if (result.ok) {
+      db.prepare(
+        `INSERT INTO snapshot (name, business_date) VALUES ('case-extract', ?)
+         ON CONFLICT (name) DO UPDATE SET business_date = excluded.business_date`,
+      ).run(d);
+    }
+  })();
+  storeRejects(db, d, CASE_EXTRACT, result.rejects);
+  const sum = (k: 'read' | 'loaded' | 'rejected') => result.files.reduce((n, f) => n + f[k], 0);
+  const missing = result.files.length === 0 || result.rejects.some((r) => r.line === 0 && r.reason === 'STRUCTURE' && !fs.existsSync(path.join(dateDir, CASE_EXTRACT, r.file)));
+  if (result.ok) {
+    outcomes.push({ interface: CASE_EXTRACT, status: 'loaded', read: sum('read'), loaded: sum('loaded'), rejected: 0 });
+    log.info({ interface: CASE_EXTRACT, rows: sum('loaded') }, 'case extract loaded');
+  } else {
+    outcomes.push({ interface: CASE_EXTRACT, status: missing ? 'missing' : 'rejected', read: sum('read'), loaded: 0, rejected: sum('rejected') });
+    problems.push(
+      missing
+        ? `case-extract: missing for ${d} (${path.join(dateDir, CASE_EXTRACT)})`
+        : `case-extract: snapshot rejected (${result.rejects.length} problem(s), see rejects/case-extract.rejects.csv)`,
+    );
+    log.error({ interface: CASE_EXTRACT, rejects: result.rejects.length, missing }, 'case extract not usable: no rules run');
+  }
+  return result.ok;
+}
+
+/** Decides a mechanism and formats its files in one transaction, then writes the files. */
+function runMechanism(
+  db: Db,
+  m: Mechanism,
+  opts: RunOptions,
+  outDir: string,
+  log: Logger,
+  outcomes: InterfaceOutcome[],
+  problems: string[],
+): void {
+  const d = opts.businessDate;
+  const outputs = OUTBOUND.filter((o) => o.mechanism === m.id);
+  let unwritable = 0;
+  const files = db.transaction(() => {
+    m.decide(db, d, opts.config);
+    const built = outputs.flatMap((o) => {
+      const b = o.build(db, d, opts.config);
+      unwritable += b.unwritable;
+      return b.files;
+    });
+    saveSummary(db, d, m.id, m.summarize(db, d));
+    return built;
+  })();
+  for (const f of files) {
+    writeOutbound(db, outDir, d, f);
+    outcomes.push({ interface: f.interface, status: 'written' });
+    log.info({ interface: f.interface, file: f.file, records: f.records, truncated: f.truncated }, 'outbound file written');
+  }
+  if (unwritable > 0) {
+    problems.push(`${m.id}: ${unwritable} record(s) could not be written (UNWRITABLE_VALUE); see the decisions of ${d}`);
+  }
+}

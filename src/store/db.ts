@@ -1,0 +1,45 @@
+/**
+ * The SQLite store: one file holding staged inbound data, the case-extract snapshot, decisions,
+ * ledgers and run history. Schema changes are versioned migrations (src/store/migrations.ts);
+ * staging tables for fixed-width interfaces are generated from their layouts (src/store/staging.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.ts';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating when needed) the database and brings it to the latest schema version.
+ * WAL + synchronous=NORMAL: a committed night survives a crash, and readers (`runs`, `explain`)
+ * do not block a running night.
+ */
+export function openDb(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -262144'); // 256 MiB page cache: a night's joins stay in memory
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+/** Applies every migration newer than the database's `user_version`, each in its own transaction. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
