@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: a California-sized night, end to end.
+ *
+ * 1. Generates bench/inbox/<date> (1,000,000 cases, 2,000,000 participants, 1,000,000 FIDM and
+ *    1,000,000 MSFIDM records by default) unless the same size is already there.
+ * 2. Runs `csebatch nightly` on it `--runs` times (default 3), each on a fresh database, and reports
+ *    the median wall time, rows/s per reader and peak RSS.
+ * 3. Where the `sqlite3` CLI is installed, times its `.import` of the same five CSV files and
+ *    reports the ratio of our case-extract load time to it.
+ *
+ * Options: --cases N --participants N --fidm N --msfidm N --runs N --date D. Prints one JSON object.
+ * Targets (not asserted anywhere): ingest no slower per row than sqlite3 .import, whole run ≤ 30 s,
+ * peak RSS ≤ 1 GB.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_SIZE, generateNight } from './generate-night.ts';
+import type { NightSize } from './generate-night.ts';
+import { PACKAGE_ROOT } from '../src/config.ts';
+
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string' },
+    participants: { type: 'string' },
+    fidm: { type: 'string' },
+    msfidm: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    date: { type: 'string', default: '2026-11-20' },
+  },
+});
+const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+const size: NightSize = {
+  cases: num(values.cases, DEFAULT_SIZE.cases),
+  participants: num(values.participants, DEFAULT_SIZE.participants),
+  fidm: num(values.fidm, DEFAULT_SIZE.fidm),
+  msfidm: num(values.msfidm, DEFAULT_SIZE.msfidm),
+  seed: DEFAULT_SIZE.seed,
+};
+const date = values.date!;
+const benchDir = path.join(PACKAGE_ROOT, 'bench');
+const inbox = path.join(benchDir, 'inbox');
+const marker = path.join(inbox, date, 'size.json');
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== JSON.stringify(size)) {
+  log(`generating ${JSON.stringify(size)} into ${inbox}/${date} ...`);
+  const t = performance.now();
+  generateNight(inbox, date, size);
+  fs.writeFileSync(marker, JSON.stringify(size));
+  log(`generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+interface RunJson {
+  exitCode: number;
+  timings: Record<string, number>;
+  peakRssMb: number;
+  interfaces: Array<{ interface: string; read?: number }>;
+}
+
+const runs: Array<{ wallMs: number; json: RunJson }> = [];
+for (let i = 0; i < num(values.runs, 3); i++) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'csebatch-bench-'));
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'csebatch.js'), 'nightly', '--date', date, '--inbox', inbox, '--out', out, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const wallMs = performance.now() - t;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`nightly exited ${r.status}: ${r.stderr}`);
+  const json = JSON.parse(r.stdout) as RunJson;
+  runs.push({ wallMs, json });
+  log(`run ${i + 1}: ${(wallMs / 1000).toFixed(1)} s, peak RSS ${json.peakRssMb} MB, steps ${JSON.stringify(json.timings)}`);
+  fs.rmSync(out, { recursive: true, force: true });
+}
+
+const rowsOf = (id: string) => runs[0]!.json.interfaces.find((x) => x.interface === id)?.read ?? 0;
+const stepMedian = (step: string) => median(runs.map((r) => r.json.timings[step] ?? 0));
+const readers = Object.fromEntries(
+  ['case-extract', 'fidm', 'msfidm'].map((id) => {
+    const ms = stepMedian(id);
+    return [id, { rows: rowsOf(id), medianMs: ms, rowsPerSecond: Math.round(rowsOf(id) / (ms / 1000)) }];
+  }),
+);
+
+// sqlite3 .import of the same CSVs into a fresh file database, for the per-row ingest comparison.
+let sqliteImport: { medianMs: number; ratio: number } | null = null;
+if (spawnSync('sqlite3', ['--version']).status === 0) {
+  const times: number[] = [];
+  const ceDir = path.join(inbox, date, 'case-extract');
+  for (let i = 0; i < num(values.runs, 3); i++) {
+    const dbFile = path.join(os.tmpdir(), `csebatch-bench-import-${process.pid}-${i}.db`);
+    fs.rmSync(dbFile, { force: true });
+    const script = ['participants', 'cases', 'employers', 'children', 'licenses']
+      .map((f) => `.import --csv ${path.join(ceDir, `${f}.csv`)} ${f}`)
+      .join('\n');
+    const t = performance.now();
+    const r = spawnSync('sqlite3', [dbFile], { input: `${script}\n`, encoding: 'utf8' });
+    times.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`sqlite3 .import failed: ${r.stderr}`);
+    fs.rmSync(dbFile, { force: true });
+  }
+  const ms = median(times);
+  sqliteImport = { medianMs: Math.round(ms), ratio: Number((stepMedian('case-extract') / ms).toFixed(2)) };
+}
+
+const result = {
+  size,
+  runs: runs.length,
+  wallSecondsMedian: Number((median(runs.map((r) => r.wallMs)) / 1000).toFixed(1)),
+  peakRssMbMedian: median(runs.map((r) => r.json.peakRssMb)),
+  stepsMsMedian: Object.fromEntries(Object.keys(runs[0]!.json.timings).map((k) => [k, stepMedian(k)])),
+  readers,
+  sqliteImport,
+  targets: { wallSeconds: 30, peakRssMb: 1024, ingestVsSqliteImport: 1 },
+};
+console.log(JSON.stringify(result, null, 2));

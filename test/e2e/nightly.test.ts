@@ -1,0 +1,319 @@
+/**
+ * The CLI end to end on the bundled fixtures: both nights, the hand-derived expected decisions and
+ * tasks, golden outbound files, determinism, idempotent reruns, the lock, bad input, and logs
+ * free of personal data.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, cliProcess, copyInbox, DATES, FIXTURES, nightlyAll, snapshotFiles, tmpDir } from '../helpers/cli.ts';
+
+const D = '2026-11-20';
+const GOLDEN = path.join(FIXTURES, 'golden');
+
+function rows(file: string): Array<Record<string, string>> {
+  return parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+}
+
+function levyDecisions(dbFile: string, date: string) {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db
+      .prepare(
+        `SELECT person_id, subject_key, outcome, reason_codes, amount_cents, sources
+         FROM decisions WHERE business_date = ? AND mechanism = 'levy' AND outcome <> 'TASK'`,
+      )
+      .all(date) as Array<{ person_id: string; subject_key: string; outcome: string; reason_codes: string; amount_cents: number | null; sources: string }>;
+  } finally {
+    db.close();
+  }
+}
+
+/** Decisions in the shape of fixtures/expected/<date>/levy-decisions.csv. */
+function asExpected(dbFile: string, date: string) {
+  return levyDecisions(dbFile, date)
+    .map((d) => {
+      const [, fein, account] = d.subject_key.split('|');
+      const winner = JSON.parse(d.sources)[0] as { interface: string; file: string; line: number };
+      return {
+        person_id: d.person_id,
+        fein: fein!,
+        account_number: account!,
+        outcome: d.outcome,
+        reason: d.reason_codes,
+        levy_amount_cents: String(d.amount_cents ?? 0),
+        source: `${winner.interface}:${winner.file}:${winner.line}`,
+      };
+    })
+    .sort((a, b) => `${a.person_id}|${a.fein}|${a.account_number}`.localeCompare(`${b.person_id}|${b.fein}|${b.account_number}`));
+}
+
+function tasksAsExpected(out: string, date: string) {
+  return rows(path.join(out, date, 'tasks.csv')).map((t) => ({
+    task_type: t.task_type!,
+    source_interface: t.source_interface!,
+    source_ref: t.source_ref!,
+    person_id: t.person_id!,
+    case_id: t.case_id!,
+    lcsa_code: t.lcsa_code!,
+    amount: t.amount!,
+  }));
+}
+
+describe('nightly on the bundled fixtures', () => {
+  let out: string;
+  let inbox: string;
+  let first: Awaited<ReturnType<typeof nightlyAll>>;
+
+  beforeAll(async () => {
+    inbox = copyInbox();
+    out = tmpDir();
+    first = await nightlyAll(inbox, out);
+  });
+
+  it('runs both nights clean (exit 0)', () => {
+    expect(first.map((r) => r.code)).toEqual([0, 0]);
+  });
+
+  it.each(DATES)('decides every matched account as derived by hand (%s)', (date) => {
+    const expected = rows(path.join(FIXTURES, 'expected', date, 'levy-decisions.csv'));
+    expect(asExpected(path.join(out, 'csebatch.db'), date)).toEqual(expected);
+  });
+
+  it.each(DATES)('raises the tasks derived by hand (%s)', (date) => {
+    expect(tasksAsExpected(out, date)).toEqual(rows(path.join(FIXTURES, 'expected', date, 'tasks-expected.csv')));
+  });
+
+  it.each(DATES)('counts no-match and ambiguous match records per interface (%s)', (date) => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, date, 'manifest.json'), 'utf8'));
+    const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expected', date, 'counts.json'), 'utf8')) as Record<string, { ambiguous: number; noMatch: number }>;
+    for (const [id, c] of Object.entries(expected)) expect(manifest.summary.inbound[id]).toMatchObject(c);
+  });
+
+  it('every levy reason code occurs on 2026-11-20', () => {
+    const reasons = new Set(levyDecisions(path.join(out, 'csebatch.db'), D).map((d) => d.reason_codes || 'ISSUE'));
+    for (const r of [
+      'ISSUE',
+      'DECEASED',
+      'NO_OPEN_CASE',
+      'NO_CURRENT_CSWN',
+      'BANKRUPTCY_STAY',
+      'INCARCERATION_RELIEF',
+      'DRP_COMPLIANT',
+      'SSI_RECIPIENT',
+      'UIB_DIB_RECIPIENT',
+      'NOT_DELINQUENT',
+      'BELOW_ARREARS_THRESHOLD',
+      'ACCOUNT_CLOSED',
+      'TRUST_ACCOUNT',
+      'RETIREMENT_ACCOUNT',
+      'NAME_MISMATCH',
+      'BELOW_BALANCE_THRESHOLD',
+      'RECENTLY_LEVIED',
+      'INSTITUTION_INCOMPLETE',
+      'ARREARS_COVERED',
+    ]) {
+      expect(reasons, r).toContain(r);
+    }
+  });
+
+  it.each(DATES)('writes levy-otw.txt and tasks.csv equal to the golden files (%s)', (date) => {
+    for (const f of ['levy-otw.txt', 'tasks.csv']) {
+      expect(fs.readFileSync(path.join(out, date, f), 'latin1'), `${date}/${f}`).toBe(fs.readFileSync(path.join(GOLDEN, date, f), 'latin1'));
+    }
+  });
+
+  it('writes a levy-otw.txt that validates against its own layout', async () => {
+    const r = await cli('validate', path.join(out, D, 'levy-otw.txt'), '--layout', 'levy-otw');
+    expect(r.stdout).toContain('valid');
+    expect(r.code).toBe(0);
+  });
+
+  it('writes header-only rejects files and a manifest whose counts reconcile', () => {
+    for (const id of ['case-extract', 'fidm', 'msfidm']) {
+      expect(fs.readFileSync(path.join(out, D, 'rejects', `${id}.rejects.csv`), 'utf8')).toBe('file,line,record_type,field,start,end,value_masked,reason\n');
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, D, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest)).toEqual(['businessDate', 'inputs', 'outputs', 'summary']);
+    for (const i of manifest.inputs) expect(i.read, i.file).toBe(i.loaded + i.rejected);
+    expect(manifest.inputs.map((i: { file: string }) => i.file)).toContain('case-extract/participants.csv');
+    const otw = manifest.outputs.find((o: { file: string }) => o.file === 'levy-otw.txt');
+    const bytes = fs.readFileSync(path.join(out, D, 'levy-otw.txt'));
+    expect(otw.bytes).toBe(bytes.length);
+    expect(otw.records.detail).toBe(manifest.summary.levy.issued);
+    expect(otw.controls['trailer.detailCount']).toBe(String(manifest.summary.levy.issued).padStart(9, '0'));
+    expect(otw.controls['trailer.amountTotal']).toBe(manifest.summary.levy.levyCents);
+  });
+
+  it('creates output files with mode 0600', () => {
+    for (const f of ['levy-otw.txt', 'tasks.csv', 'manifest.json', 'rejects/fidm.rejects.csv']) {
+      expect(fs.statSync(path.join(out, D, f)).mode & 0o777, f).toBe(0o600);
+    }
+  });
+
+  it('produces byte-identical outputs on a second database from scratch', async () => {
+    const again = tmpDir();
+    const runs = await nightlyAll(inbox, again);
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    expect(snapshotFiles(again)).toEqual(snapshotFiles(out));
+  });
+
+  it('reruns the night and `run levy-otw` with the same bytes and no second levy', async () => {
+    const before = snapshotFiles(path.join(out, D));
+    const ledger = () => {
+      const db = new Database(path.join(out, 'csebatch.db'), { readonly: true });
+      const r = db.prepare('SELECT business_date, count(*) AS n, sum(amount_cents) AS cents FROM levy_ledger GROUP BY business_date ORDER BY 1').all();
+      db.close();
+      return r;
+    };
+    const ledgerBefore = ledger();
+    expect((await cli('nightly', '--date', D, '--inbox', inbox, '--out', out)).code).toBe(0);
+    expect((await cli('run', 'levy-otw', '--date', D, '--inbox', inbox, '--out', out)).code).toBe(0);
+    expect((await cli('run', 'fidm', '--date', D, '--inbox', inbox, '--out', out)).code).toBe(0);
+    expect(snapshotFiles(path.join(out, D))).toEqual(before);
+    expect(ledger()).toEqual(ledgerBefore);
+  });
+
+  it('keeps the run history', async () => {
+    const r = await cli('runs', '--out', out, '--json');
+    const runs = JSON.parse(r.stdout) as Array<{ businessDate: string; status: string; exitCode: number }>;
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(runs.every((x) => x.status === 'SUCCEEDED' && x.exitCode === 0)).toBe(true);
+  });
+
+  it('never writes an SSN or account number of the fixtures into the logs', () => {
+    const ssns = new Set<string>();
+    const accounts = new Set<string>();
+    for (const date of DATES) {
+      for (const p of rows(path.join(inbox, date, 'case-extract', 'participants.csv'))) if (p.ssn) ssns.add(p.ssn);
+      for (const d of rows(path.join(FIXTURES, 'expected', date, 'levy-decisions.csv'))) accounts.add(d.account_number!);
+    }
+    const logs = fs.readdirSync(path.join(out, 'logs'));
+    expect(logs.length).toBeGreaterThan(0);
+    for (const f of logs) {
+      const text = fs.readFileSync(path.join(out, 'logs', f), 'utf8');
+      for (const s of ssns) expect(text.includes(s), `${f} contains an SSN`).toBe(false);
+      for (const a of accounts) expect(text.includes(a), `${f} contains an account number`).toBe(false);
+    }
+  });
+});
+
+describe('nightly when something is wrong', () => {
+  it('a bad FIDM file: exit 1, its rejects written, every other output still written', async () => {
+    const inbox = copyInbox();
+    const out = tmpDir();
+    await cli('nightly', '--date', DATES[0], '--inbox', inbox, '--out', out);
+    fs.copyFileSync(path.join(FIXTURES, 'bad', 'fidm', 'wrong-trailer-count.txt'), path.join(inbox, D, 'fidm', 'ZZ_BAD.txt'));
+    const r = await cli('nightly', '--date', D, '--inbox', inbox, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('fidm');
+    const rejects = rows(path.join(out, D, 'rejects', 'fidm.rejects.csv'));
+    expect(rejects.length).toBeGreaterThan(0);
+    expect(rejects.every((x) => x.file === 'ZZ_BAD.txt')).toBe(true);
+    expect(rejects.map((x) => x.reason)).toContain('CONTROL_MISMATCH');
+    // the good files of the night are levied exactly as without the bad one
+    expect(fs.readFileSync(path.join(out, D, 'levy-otw.txt'), 'latin1')).toBe(fs.readFileSync(path.join(GOLDEN, D, 'levy-otw.txt'), 'latin1'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, D, 'manifest.json'), 'utf8'));
+    const bad = manifest.inputs.find((i: { file: string }) => i.file === 'fidm/ZZ_BAD.txt');
+    expect(bad).toMatchObject({ status: 'rejected', loaded: 0 });
+    expect(bad.read).toBe(bad.rejected);
+  });
+
+  it('an order that cannot be written: SUPPRESS UNWRITABLE_VALUE, no ledger row, exit 1, the rest written', async () => {
+    const inbox = copyInbox('inbox-unwritable');
+    const out = tmpDir();
+    const [r1, r2] = await nightlyAll(inbox, out);
+    expect(r1!.code).toBe(0);
+    expect(r2!.code).toBe(1);
+    expect(r2!.stdout).toContain('UNWRITABLE_VALUE');
+    const expected = rows(path.join(FIXTURES, 'expected-unwritable', D, 'levy-decisions.csv'));
+    expect(asExpected(path.join(out, 'csebatch.db'), D)).toEqual(expected);
+    const db = new Database(path.join(out, 'csebatch.db'), { readonly: true });
+    const unwritable = db.prepare(`SELECT person_id, facts FROM decisions WHERE business_date = ? AND reason_codes = 'UNWRITABLE_VALUE'`).all(D) as Array<{ person_id: string; facts: string }>;
+    expect(unwritable.length).toBeGreaterThan(0);
+    expect(JSON.parse(unwritable[0]!.facts).unwritable).toMatchObject({ record: 'detail', field: 'caseId', start: 65, end: 79, wouldBe: 'ISSUE' });
+    const ledger = db.prepare('SELECT count(*) AS n FROM levy_ledger WHERE business_date = ? AND person_id = ?').get(D, unwritable[0]!.person_id);
+    db.close();
+    expect(ledger).toEqual({ n: 0 });
+    expect(fs.readFileSync(path.join(out, D, 'levy-otw.txt'), 'latin1')).toBe(fs.readFileSync(path.join(GOLDEN, D, 'levy-otw.txt'), 'latin1'));
+  });
+
+  it('a missing case extract: exit 1, no rules, the earlier outputs of the date kept', async () => {
+    const inbox = copyInbox();
+    const out = tmpDir();
+    await nightlyAll(inbox, out);
+    const before = fs.readFileSync(path.join(out, D, 'levy-otw.txt'));
+    fs.rmSync(path.join(inbox, D, 'case-extract'), { recursive: true });
+    const r = await cli('nightly', '--date', D, '--inbox', inbox, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/case-extract\s+missing/);
+    expect(fs.readFileSync(path.join(out, D, 'levy-otw.txt'))).toEqual(before);
+  });
+
+  it('a rejected case extract: exit 1 and no outbound file for the date', async () => {
+    const inbox = copyInbox();
+    const out = tmpDir();
+    fs.rmSync(path.join(inbox, D, 'case-extract'), { recursive: true });
+    fs.cpSync(path.join(FIXTURES, 'bad', 'case-extract', 'bad-date'), path.join(inbox, D, 'case-extract'), { recursive: true });
+    const r = await cli('nightly', '--date', D, '--inbox', inbox, '--out', out);
+    expect(r.code).toBe(1);
+    expect(fs.existsSync(path.join(out, D, 'levy-otw.txt'))).toBe(false);
+    const rejects = rows(path.join(out, D, 'rejects', 'case-extract.rejects.csv'));
+    expect(rejects.map((x) => x.reason)).toContain('BAD_DATE');
+  });
+});
+
+describe('the lock and exit codes', () => {
+  it('a second run while one holds the lock exits 3 and changes nothing', async () => {
+    const out = tmpDir();
+    const holder = spawn('sleep', ['30']);
+    try {
+      fs.writeFileSync(path.join(out, 'csebatch.db.lock'), JSON.stringify({ pid: holder.pid, command: 'nightly', businessDate: D }));
+      const r = cliProcess('nightly', '--date', D, '--inbox', path.join(FIXTURES, 'inbox'), '--out', out);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('another csebatch run holds');
+      expect(fs.existsSync(path.join(out, D))).toBe(false);
+      expect(fs.existsSync(path.join(out, 'csebatch.db'))).toBe(false);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('a lock left by a dead process is recovered and logged', async () => {
+    const inbox = copyInbox();
+    const out = tmpDir();
+    const dead = spawn('true');
+    await new Promise((r) => dead.on('close', r));
+    fs.writeFileSync(path.join(out, 'csebatch.db.lock'), JSON.stringify({ pid: dead.pid, command: 'nightly', businessDate: D }));
+    const r = await cli('nightly', '--date', DATES[0], '--inbox', inbox, '--out', out);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(out, 'csebatch.db.lock'))).toBe(false);
+    const log = fs.readdirSync(path.join(out, 'logs')).map((f) => fs.readFileSync(path.join(out, 'logs', f), 'utf8')).join('');
+    expect(log).toContain('recovered a stale lock');
+  });
+
+  it('usage and configuration errors exit 2', async () => {
+    expect((await cli('nightly')).code).toBe(2);
+    expect((await cli('nightly', '--date', '2026-02-30')).code).toBe(2);
+    expect((await cli('run', 'no-such-interface', '--date', D)).code).toBe(2);
+    const cfg = path.join(tmpDir(), 'bad.json');
+    fs.writeFileSync(cfg, JSON.stringify({ levy: { relevyDays: -1 } }));
+    const r = await cli('nightly', '--date', D, '--config', cfg, '--out', tmpDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('levy.relevyDays');
+  });
+
+  it('`config` prints the effective configuration with --config merged and paths resolved', async () => {
+    const dir = tmpDir();
+    fs.copyFileSync(path.join(FIXTURES, '..', 'schemas', 'reference', 'licensing-boards.csv'), path.join(dir, 'boards.csv'));
+    fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ levy: { minBalanceCents: 5000 }, reference: { licensingBoards: 'boards.csv' } }));
+    const r = await cli('config', '--config', path.join(dir, 'c.json'));
+    expect(r.code).toBe(0);
+    const config = JSON.parse(r.stdout);
+    expect(config.levy).toMatchObject({ minBalanceCents: 5000, minPrincipalCents: 10000, relevyDays: 90 });
+    expect(config.reference.licensingBoards).toBe(path.join(dir, 'boards.csv'));
+  });
+});
