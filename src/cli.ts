@@ -17,7 +17,7 @@ import { isKnownInterface, INBOUND_IDS, OUTBOUND_IDS } from './interfaces.ts';
 import { validateFile } from './validate.ts';
 import { listRuns } from './runner/runs.ts';
 import { LayoutError } from './layout/schema.ts';
-import { layoutIds } from './layout/registry.ts';
+import { layoutIds, loadLayout } from './layout/registry.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -84,7 +84,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');
 
+  /** Every layout is validated before any work: a broken layout stops the run before it changes anything. */
+  const checkLayouts = () => {
+    for (const id of layoutIds()) loadLayout(id);
+  };
+
   const execute = async (command: 'nightly' | 'run', ids: string[], flags: RunFlags) => {
+    checkLayouts();
     const config: Config = loadConfig(flags.config);
     const result = await runNight({
       command,
@@ -121,16 +127,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .addOption(new Option('--layout <id>', 'layout id').makeOptionMandatory())
     .option('--json', 'print the errors as JSON')
     .action(async (file: string, flags: { layout: string; json?: boolean }) => {
+      checkLayouts();
       if (!layoutIds().includes(flags.layout)) throw new UsageError(`unknown layout '${flags.layout}'; known: ${layoutIds().join(', ')}`);
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
       const report = await validateFile(file, flags.layout);
       if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       else {
         for (const r of report.errors) {
-          const pos = r.start !== null ? ` positions ${r.start}-${r.end}` : '';
+          const pos = r.start === null ? '' : report.format === 'csv' ? ` column ${r.start}` : ` positions ${r.start}-${r.end}`;
           io.stdout(`${report.file}:${r.line}: ${r.recordType || '(no record type)'}${r.field ? ` ${r.field}` : ''}${pos}: ${r.reason}: ${r.message}\n`);
         }
-        io.stdout(`${report.file}: ${report.valid ? 'valid' : 'INVALID'} (${report.lines} lines, ${report.rejectedLines} rejected, ${report.errors.length} error(s))\n`);
+        const lines = report.lines === null ? '' : `${report.lines} lines, `;
+        io.stdout(`${report.file}: ${report.valid ? 'valid' : 'INVALID'} (${lines}${report.rejectedLines} rejected line(s), ${report.errors.length} error(s))\n`);
       }
       exitCode = report.valid ? EXIT.OK : EXIT.FAILED;
     });

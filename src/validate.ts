@@ -15,7 +15,9 @@ export interface ValidationReport {
   file: string;
   layout: string;
   valid: boolean;
-  lines: number;
+  format: 'fixed' | 'csv';
+  /** physical lines read (fixed-width files; CSV records may span lines) */
+  lines: number | null;
   rejectedLines: number;
   errors: RejectRow[];
 }
@@ -26,7 +28,7 @@ export async function validateFile(file: string, layoutId: string): Promise<Vali
   if (layout.format === 'csv') {
     const errors = await validateCsvFile(file, layoutId);
     const rejectedLines = new Set(errors.map((e) => e.line)).size;
-    return { file: name, layout: layoutId, valid: errors.length === 0, lines: -1, rejectedLines, errors };
+    return { file: name, layout: layoutId, valid: errors.length === 0, format: 'csv', lines: null, rejectedLines, errors };
   }
   // The interface's own reading rules (overpunch tolerance, file-fatal fields) apply here too.
   const spec = FIXED_WIDTH_INBOUND.find((s) => s.id === layoutId);
@@ -44,6 +46,7 @@ export async function validateFile(file: string, layoutId: string): Promise<Vali
     file: name,
     layout: layoutId,
     valid: result.rejects.length === 0,
+    format: 'fixed',
     lines: result.read,
     rejectedLines: result.rejected,
     errors: result.rejects,

@@ -70,8 +70,9 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
     minPrincipal: config.levy.minPrincipalCents,
     minBalance: config.levy.minBalanceCents,
     relevyFrom: `-${config.levy.relevyDays} days`,
-    retirementTypes: JSON.stringify(config.levy.retirementAccountTypes),
   };
+  // validated as two-digit codes by the configuration schema, so safe to inline as SQL literals
+  const retirementTypes = config.levy.retirementAccountTypes.map((t) => `'${t}'`).join(', ') || 'NULL';
   db.exec(`DROP TABLE IF EXISTS temp.levy_match; DROP TABLE IF EXISTS temp.levy_institution;
            DROP TABLE IF EXISTS temp.levy_account;`);
 
@@ -132,14 +133,17 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
      WITH matched AS (
        SELECT m.*, s.person_id,
               row_number() OVER w AS rn,
-              json_group_array(json_object('interface', m.interface, 'file', m.file, 'line', m.line)) OVER w_all AS sources
+              count(*) OVER (PARTITION BY m.ssn, m.fein, m.account_number) AS records
        FROM levy_match m
        JOIN ssn_owner s ON s.ssn = m.ssn AND NOT s.ambiguous
        WINDOW w AS (PARTITION BY m.ssn, m.fein, m.account_number
-                    ORDER BY m.business_date DESC, m.interface = 'fidm' DESC, m.file DESC, m.line DESC),
-              w_all AS (PARTITION BY m.ssn, m.fein, m.account_number
-                    ORDER BY m.business_date DESC, m.interface = 'fidm' DESC, m.file DESC, m.line DESC
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                    ORDER BY m.business_date DESC, m.interface = 'fidm' DESC, m.file DESC, m.line DESC)
+     ), duplicated AS (
+       -- the few keys reported more than once: every record of the key, winner first
+       SELECT ssn, fein, account_number,
+              json_group_array(json_object('interface', interface, 'file', file, 'line', line)) AS sources
+       FROM (SELECT * FROM matched WHERE records > 1 ORDER BY ssn, fein, account_number, rn)
+       GROUP BY ssn, fein, account_number
      ), winner AS (
        SELECT *,
               -- blank balance, balance indicator 0 (not provided) or a negative balance count as 0
@@ -147,7 +151,10 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
                    ELSE balance * 100 END AS balance_cents
        FROM matched WHERE rn = 1
      )
-     SELECT w.person_id, w.fein, w.account_number, w.interface, w.file, w.sha256, w.line, w.sources,
+     SELECT w.person_id, w.fein, w.account_number,
+            w.person_id || '|' || w.fein || '|' || w.account_number AS subject_key,
+            w.interface, w.file, w.sha256, w.line,
+            coalesce(dup.sources, json_array(json_object('interface', w.interface, 'file', w.file, 'line', w.line))) AS sources,
             w.balance_cents, w.account_type, w.account_status, w.trust_indicator, w.match_flag,
             o.principal, o.total, o.days_delinquent, o.cswn_sent_date,
             o.primary_case_id, o.primary_lcsa_code,
@@ -160,7 +167,7 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
               WHEN o.principal <= :minPrincipal THEN 'BELOW_ARREARS_THRESHOLD'
               WHEN w.account_status = '1' THEN 'ACCOUNT_CLOSED'
               WHEN w.trust_indicator IS NULL OR w.trust_indicator <> '0' THEN 'TRUST_ACCOUNT'
-              WHEN w.account_type IN (SELECT value FROM json_each(:retirementTypes)) THEN 'RETIREMENT_ACCOUNT'
+              WHEN w.account_type IN (${retirementTypes}) THEN 'RETIREMENT_ACCOUNT'
               WHEN w.match_flag = '2' THEN 'NAME_MISMATCH'
               WHEN w.balance_cents < :minBalance THEN 'BELOW_BALANCE_THRESHOLD'
               WHEN EXISTS (SELECT 1 FROM levy_ledger l
@@ -172,13 +179,13 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
             0 AS levy_cents
      FROM winner w
      JOIN obligor_facts o ON o.person_id = w.person_id
-     JOIN levy_institution i ON i.fein = w.fein`,
+     JOIN levy_institution i ON i.fein = w.fein
+     LEFT JOIN duplicated dup ON dup.ssn = w.ssn AND dup.fein = w.fein AND dup.account_number = w.account_number`,
   ).run({
     d: p.d,
     minPrincipal: p.minPrincipal,
     minBalance: p.minBalance,
     relevyFrom: p.relevyFrom,
-    retirementTypes: p.retirementTypes,
   });
 
   // 4. Allocation: the obligor's levy total = min(total, sum of eligible balances), spread over
@@ -205,7 +212,7 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
   db.prepare(
     `INSERT INTO decisions (business_date, mechanism, subject_key, person_id, case_id, outcome,
                             reason_codes, amount_cents, facts, sources)
-     SELECT :d, :mechanism, a.person_id || '|' || a.fein || '|' || a.account_number, a.person_id,
+     SELECT :d, :mechanism, a.subject_key, a.person_id,
             a.primary_case_id,
             CASE WHEN a.reason IS NULL THEN 'ISSUE' ELSE 'SUPPRESS' END,
             coalesce(a.reason, ''),
@@ -242,8 +249,7 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
       SELECT CASE a.reason ${taskCases} END AS task_type, a.reason AS reason,
              a.primary_case_id AS case_id, a.primary_lcsa_code AS lcsa_code, a.person_id,
              a.interface AS source_interface, a.file AS source_file, a.sha256 AS source_sha256,
-             a.line AS source_line, a.balance_cents AS amount_cents,
-             a.person_id || '|' || a.fein || '|' || a.account_number AS subject_key
+             a.line AS source_line, a.balance_cents AS amount_cents, a.subject_key
       FROM levy_account a WHERE a.reason IN (${Object.keys(TASK_FOR_REASON).map((r) => `'${r}'`).join(', ')})
       UNION ALL
       SELECT 'OTHER', 'AMBIGUOUS_SSN', NULL, NULL, NULL, m.interface, m.file, m.sha256, m.line,
@@ -256,9 +262,10 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
     `INSERT INTO levy_ledger (business_date, person_id, fein, account_number, case_id, amount_cents, decision_id)
      SELECT :d, a.person_id, a.fein, a.account_number, a.primary_case_id, a.levy_cents, d.decision_id
      FROM levy_account a
-     JOIN decisions d ON d.business_date = :d AND d.mechanism = :mechanism AND d.outcome = 'ISSUE'
-                     AND d.subject_key = a.person_id || '|' || a.fein || '|' || a.account_number
-     WHERE a.reason IS NULL`,
+     -- CROSS JOIN keeps levy_account outside: one index probe of decisions per issued account
+     CROSS JOIN decisions d
+     WHERE a.reason IS NULL AND d.business_date = :d AND d.mechanism = :mechanism
+       AND d.subject_key = a.subject_key AND d.outcome = 'ISSUE'`,
   ).run({ d: p.d, mechanism: p.mechanism });
 
   return summarizeLevy(db, businessDate);

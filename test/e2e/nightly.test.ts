@@ -222,6 +222,21 @@ describe('nightly when something is wrong', () => {
     expect(bad.read).toBe(bad.rejected);
   });
 
+  it('a file already loaded on an earlier night is recorded as a duplicate and not loaded again', async () => {
+    const inbox = copyInbox();
+    const out = tmpDir();
+    const early = fs.readdirSync(path.join(inbox, DATES[0], 'fidm'))[0]!;
+    fs.copyFileSync(path.join(inbox, DATES[0], 'fidm', early), path.join(inbox, D, 'fidm', 'RESENT.txt'));
+    const runs = await nightlyAll(inbox, out);
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, D, 'manifest.json'), 'utf8'));
+    expect(manifest.inputs.find((i: { file: string }) => i.file === 'fidm/RESENT.txt')).toMatchObject({ status: 'duplicate', read: 0, loaded: 0, rejected: 0 });
+    // the re-sent accounts are not decided again: the night is exactly the bundled one
+    expect(asExpected(path.join(out, 'csebatch.db'), D)).toEqual(rows(path.join(FIXTURES, 'expected', D, 'levy-decisions.csv')));
+    const log = fs.readdirSync(path.join(out, 'logs')).map((f) => fs.readFileSync(path.join(out, 'logs', f), 'utf8')).join('');
+    expect(log).toContain('duplicate file');
+  });
+
   it('an order that cannot be written: SUPPRESS UNWRITABLE_VALUE, no ledger row, exit 1, the rest written', async () => {
     const inbox = copyInbox('inbox-unwritable');
     const out = tmpDir();
