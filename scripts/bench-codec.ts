@@ -1,7 +1,8 @@
 /**
  * Codec benchmark: 1,000,000 valid FIDM B records (plus A and T) formatted in memory, written to
  * a temp file, then read back with readFixedWidthFile and no-op sinks (the nightly path minus
- * SQLite). Prints one JSON line; each figure is the median of 3 runs.
+ * SQLite). Prints one JSON line; each figure is the median of 3 runs, measured both in wall-clock
+ * time and in process CPU time (the machine is shared: CPU time is what the code itself costs).
  *
  *   npx tsx scripts/bench-codec.ts [lines]
  */
@@ -57,13 +58,26 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function timeFormat(compiled: CompiledLayout): { linesPerSec: number; lines: string[] } {
-  const started = process.hrtime.bigint();
+/** Lines per second of wall-clock time and of process CPU time (all threads, GC included). */
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(lines: number, work: () => unknown): Promise<Rate> {
+  const wallStart = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  await work();
+  const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall: lines / wallSeconds, cpu: lines / ((cpu.user + cpu.system) / 1e6) };
+}
+
+function formatAll(compiled: CompiledLayout): string[] {
   const lines: string[] = [compiled.format('aRecord', A_RECORD).line];
   for (let i = 1; i <= LINES; i++) lines.push(compiled.format('bRecord', bRecord(i)).line);
   lines.push(compiled.format('tRecord', { bRecordCount: LINES }).line);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { linesPerSec: lines.length / seconds, lines };
+  return lines;
 }
 
 function writeFile(file: string, lines: string[]): void {
@@ -73,55 +87,57 @@ function writeFile(file: string, lines: string[]): void {
   fs.closeSync(fd);
 }
 
-async function timeRead(compiled: CompiledLayout, file: string): Promise<{ linesPerSec: number; loaded: number; rejected: number }> {
-  const started = process.hrtime.bigint();
+async function readAll(compiled: CompiledLayout, file: string): Promise<void> {
   const result = await readFixedWidthFile({ compiled, path: file, fileName: path.basename(file), onRecord: () => {}, onDiscard: () => {} });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { linesPerSec: result.read / seconds, loaded: result.loaded, rejected: result.rejected };
+  if (result.rejected !== 0 || result.loaded !== LINES + 2) throw new Error(`bench file read badly: ${JSON.stringify({ loaded: result.loaded, rejected: result.rejected })}`);
 }
 
-function timeParseInMemory(compiled: CompiledLayout, lines: string[]): number {
-  const started = process.hrtime.bigint();
+function parseAll(compiled: CompiledLayout, lines: string[]): void {
   let issues = 0;
   for (const line of lines) issues += compiled.parse(line).issues.length;
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (issues !== 0) throw new Error(`bench data has ${issues} issues`);
-  return lines.length / seconds;
+}
+
+function summary(runs: Rate[]): { wall: number; cpu: number; wallRuns: number[] } {
+  return { wall: Math.round(median(runs.map((r) => r.wall))), cpu: Math.round(median(runs.map((r) => r.cpu))), wallRuns: runs.map((r) => Math.round(r.wall)) };
 }
 
 async function main(): Promise<void> {
   const compiled = compileLayout(fixedLayout('fidm'), { signedOverpunch: ['bRecord.accountBalance'] });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-codec-'));
   const file = path.join(dir, 'fidm-bench.txt');
+  const total = LINES + 2;
   try {
-    const formatRuns: number[] = [];
+    const formatRuns: Rate[] = [];
     let lines: string[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const timed = timeFormat(compiled);
-      formatRuns.push(timed.linesPerSec);
-      lines = timed.lines;
+      lines = []; // let the previous run's lines go before timing the next
+      formatRuns.push(await timed(total, () => (lines = formatAll(compiled))));
     }
     writeFile(file, lines);
-    const inMemoryRuns: number[] = [];
-    for (let run = 0; run < RUNS; run++) inMemoryRuns.push(timeParseInMemory(compiled, lines));
+    const parseRuns: Rate[] = [];
+    for (let run = 0; run < RUNS; run++) parseRuns.push(await timed(total, () => parseAll(compiled, lines)));
     const bytes = fs.statSync(file).size;
     lines = [];
-    const readRuns: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const timed = await timeRead(compiled, file);
-      if (timed.rejected !== 0 || timed.loaded !== LINES + 2) throw new Error(`bench file read badly: ${JSON.stringify(timed)}`);
-      readRuns.push(timed.linesPerSec);
-    }
+    const readRuns: Rate[] = [];
+    for (let run = 0; run < RUNS; run++) readRuns.push(await timed(total, () => readAll(compiled, file)));
+    const read = summary(readRuns);
+    const parse = summary(parseRuns);
+    const format = summary(formatRuns);
     console.log(
       JSON.stringify({
         bench: 'codec',
         layout: 'fidm',
-        lines: LINES + 2,
+        lines: total,
         bytes,
-        readFixedWidthFileLinesPerSec: Math.round(median(readRuns)),
-        parseInMemoryLinesPerSec: Math.round(median(inMemoryRuns)),
-        formatLinesPerSec: Math.round(median(formatRuns)),
-        runs: { read: readRuns.map(Math.round), parseInMemory: inMemoryRuns.map(Math.round), format: formatRuns.map(Math.round) },
+        readFixedWidthFileLinesPerSec: read.wall,
+        readFixedWidthFileLinesPerCpuSec: read.cpu,
+        parseInMemoryLinesPerSec: parse.wall,
+        parseInMemoryLinesPerCpuSec: parse.cpu,
+        formatLinesPerSec: format.wall,
+        formatLinesPerCpuSec: format.cpu,
+        wallRuns: { read: read.wallRuns, parseInMemory: parse.wallRuns, format: format.wallRuns },
+        loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
         node: process.version,
       }),
     );

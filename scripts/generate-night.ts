@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { compileLayout } from '../src/layout/codec.ts';
 import { csvLayout, fixedLayout } from '../src/layout/registry.ts';
 import type { RecordValues } from '../src/types.ts';
+import { DEFAULT_INBOUND_COUNTS, generateOtherInbound, type InboundCounts } from './generate-inbound.ts';
 
 export interface NightSize {
   cases: number;
@@ -274,6 +275,10 @@ export function generateNight(inbox: string, date: string, size: NightSize): voi
   fs.rmSync(dateDir, { recursive: true, force: true });
   generateCaseExtract(path.join(dateDir, 'case-extract'), date, size);
   generateMatchFiles(dateDir, size);
+  // the other inbound interfaces at California sizes (issue 3 defaults), scaled with the case count
+  const scale = size.cases / DEFAULT_SIZE.cases;
+  const counts: Partial<InboundCounts> = Object.fromEntries(Object.entries(DEFAULT_INBOUND_COUNTS).map(([id, n]) => [id, Math.max(1, Math.round(n * scale))]));
+  generateOtherInbound(dateDir, date, size.cases, size.seed, counts);
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('generate-night.ts')) {

@@ -321,8 +321,10 @@ interface RecordReader {
 
 function compileRecordReader(fields: readonly CompiledField[]): RecordReader {
   const readable = fields.filter((f) => f.type !== 'FILLER');
+  // `"__proto__": x` in a literal would set the prototype instead of a property (registry refuses the name too).
+  const unsafe = readable.find((f) => f.name === '__proto__');
+  if (unsafe !== undefined) throw new LayoutError(`field name ${unsafe.name} cannot be used`);
   const literal = readable.map((f, i) => `${JSON.stringify(f.name)}: v[${i}]`).join(', ');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from layout field names only, see above
   const build = new Function('v', `return { ${literal} };`) as (values: readonly FieldValue[]) => RecordValues;
   return { fields: readable, scratch: new Array<FieldValue>(readable.length).fill(null), build };
 }

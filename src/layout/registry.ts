@@ -138,6 +138,7 @@ function checkTiling(recordLength: number, record: RecordTypeDef, i: number): st
   record.fields.forEach((field, j) => {
     const at = fieldPath(i, record, j, field);
     if (seen.has(field.name)) problems.push(`${at}.name: duplicate field name`);
+    if (field.name === '__proto__') problems.push(`${at}.name: reserved name`);
     seen.add(field.name);
     if (field.start !== expectedStart) {
       const what = field.start > expectedStart ? `gap at ${expectedStart}-${field.start - 1}` : `overlaps ${field.start}-${expectedStart - 1}`;

@@ -1,12 +1,14 @@
 /**
  * Valid sample values for any field of any layout, generated from the field definition alone, so
  * round-trip tests cover every layout without hand-written records. `variant` varies the values
- * (0 = long/typical, 1 = short/edge) so both full-width and padded forms are exercised.
+ * (0 = full width, 1 = short/edge, 2 = like 0 with moderate amounts) so both full-width and padded forms are exercised.
  */
 import type { FieldValue, RecordValues } from '../../src/types.ts';
 import type { FieldDef, RecordTypeDef } from '../../src/layout/schema.ts';
 
 const LETTERS = 'QWERTYUIOPASDFGHJKLZXCVBNM';
+/** Variant whose amounts are small enough to be summed into totals of the same width. */
+export const MODERATE = 2;
 const DIGITS = '9876543210';
 
 export function sampleValue(field: FieldDef, variant = 0): FieldValue | undefined {
@@ -28,9 +30,10 @@ export function sampleValue(field: FieldDef, variant = 0): FieldValue | undefine
       const length = short ? 1 : field.length;
       const digits = repeatTo(DIGITS, length);
       if (field.decimals === undefined) return digits;
-      return Number(digits.slice(0, Math.min(length, 15)));
+      return variant === MODERATE ? Math.min(12345, 10 ** field.length - 1) : Number(digits.slice(0, Math.min(length, 15)));
     }
     case 'SN': {
+      if (variant === MODERATE) return -Math.min(12345, 10 ** field.length - 1);
       const magnitude = Number(repeatTo(DIGITS, short ? 1 : Math.min(field.length, 15)));
       return short ? magnitude : -magnitude;
     }
