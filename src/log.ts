@@ -31,7 +31,7 @@ function scrub(value: unknown, key = ''): unknown {
   return value;
 }
 
-export function createRunLogger(logFile: string | null, level = 'info'): Logger {
+export function createRunLogger(logFile: string | null, level = process.env.CSEBATCH_LOG_LEVEL ?? 'info'): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: undefined,

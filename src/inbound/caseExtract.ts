@@ -166,9 +166,10 @@ export async function loadCaseExtract(db: Database.Database, dir: string, option
     // A missing or header-rejected file has failed the snapshot already; checking references
     // into it would only add a DANGLING_REFERENCE row for every row pointing at it.
     const usable = reads.filter((r) => r.headerAccepted).map((r) => r.file);
-    for (const file of usable) rejects.push(...duplicateKeys(db, file));
-    rejects.push(...danglingReferences(db, usable));
-    if (options.licensingBoards !== undefined) rejects.push(...unknownBoards(db, usable, options.licensingBoards));
+    // The checks append to `rejects` (never push(...rows): a file sent twice holds a million duplicates).
+    for (const file of usable) duplicateKeys(db, file, rejects);
+    danglingReferences(db, usable, rejects);
+    if (options.licensingBoards !== undefined) unknownBoards(db, usable, options.licensingBoards, rejects);
 
     const ok = rejects.length === 0;
     if (ok) promoteSnapshot(db, files);
@@ -261,12 +262,12 @@ function usableSsn(value: StoredValue): StoredValue {
  * clean file (and the index then serves the reference checks); only when it fails are the
  * duplicates listed, and a plain index is built instead.
  */
-function duplicateKeys(db: Database.Database, file: CsvFileDef): RejectRow[] {
+function duplicateKeys(db: Database.Database, file: CsvFileDef, rejects: RejectRow[]): void {
   const table = loadTable(file);
   const keySpec: IndexSpec = { suffix: 'key', columns: file.key, unique: true };
   try {
     db.exec(createIndexSql(table, keySpec, false));
-    return [];
+    return;
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
   }
@@ -280,13 +281,12 @@ function duplicateKeys(db: Database.Database, file: CsvFileDef): RejectRow[] {
        ) WHERE line > first_line ORDER BY line`,
     )
     .raw()
-    .all() as Array<[number, number, ...StoredValue[]]>;
-  return rows.map(([line, firstLine, ...keyValues]) => duplicateKeyReject(file.name, file, line, keyValues, firstLine));
+    .iterate() as IterableIterator<[number, number, ...StoredValue[]]>;
+  for (const [line, firstLine, ...keyValues] of rows) rejects.push(duplicateKeyReject(file.name, file, line, keyValues, firstLine));
 }
 
 /** DANGLING_REFERENCE on each referring line whose value is not a key of the referenced file. */
-function danglingReferences(db: Database.Database, usable: readonly CsvFileDef[]): RejectRow[] {
-  const rejects: RejectRow[] = [];
+function danglingReferences(db: Database.Database, usable: readonly CsvFileDef[], rejects: RejectRow[]): void {
   for (const ref of CASE_EXTRACT_REFERENCES) {
     const from = usable.find((f) => f.name === ref.from);
     const to = usable.find((f) => f.name === ref.to);
@@ -299,17 +299,16 @@ function danglingReferences(db: Database.Database, usable: readonly CsvFileDef[]
           ORDER BY r.line`,
       )
       .raw()
-      .all() as Array<[number, string]>;
+      .iterate() as IterableIterator<[number, string]>;
     const problem = `is not a ${ref.key} of ${ref.to}`;
     for (const [line, value] of rows) rejects.push(columnValueReject(from, line, ref.column, value, 'DANGLING_REFERENCE', problem));
   }
-  return rejects;
 }
 
 /** BAD_CODE on license rows whose board is not in the licensing-board reference list. */
-function unknownBoards(db: Database.Database, usable: readonly CsvFileDef[], boards: readonly string[]): RejectRow[] {
+function unknownBoards(db: Database.Database, usable: readonly CsvFileDef[], boards: readonly string[], rejects: RejectRow[]): void {
   const licenses = usable.find((f) => f.name === LICENSES_FILE);
-  if (licenses === undefined) return [];
+  if (licenses === undefined) return;
   const rows = db
     .prepare(
       `SELECT line, "${BOARD_COLUMN}" FROM "${loadTable(licenses)}"
@@ -317,8 +316,8 @@ function unknownBoards(db: Database.Database, usable: readonly CsvFileDef[], boa
         ORDER BY line`,
     )
     .raw()
-    .all(JSON.stringify(boards)) as Array<[number, string]>;
-  return rows.map(([line, value]) => columnValueReject(licenses, line, BOARD_COLUMN, value, 'BAD_CODE', 'is not a board of the licensing-board reference list'));
+    .iterate(JSON.stringify(boards)) as IterableIterator<[number, string]>;
+  for (const [line, value] of rows) rejects.push(columnValueReject(licenses, line, BOARD_COLUMN, value, 'BAD_CODE', 'is not a board of the licensing-board reference list'));
 }
 
 function columnValueReject(file: CsvFileDef, line: number, column: string, value: string, reason: RejectRow['reason'], problem: string): RejectRow {

@@ -254,7 +254,7 @@ function daysInMonth(year: number, month: number): number {
 function dollarsToCents(s: string): Converted {
   const length = s.length;
   const dot = length - 3;
-  if (length < 4 || length > DECIMAL_MAX_DOLLAR_DIGITS + 4 || s.charCodeAt(dot) !== CHAR_DOT) return INVALID;
+  if (length < 4 || length > DECIMAL_MAX_DOLLAR_DIGITS + 3 || s.charCodeAt(dot) !== CHAR_DOT) return INVALID;
   const dollars = digitValue(s, 0, dot);
   const cents = digitValue(s, dot + 1, length);
   if (dollars < 0 || cents < 0) return INVALID;
@@ -277,8 +277,10 @@ export interface ReadCsvFileOptions {
   fileName: string;
   file: CsvFileDef;
   /**
-   * A data record whose fields can be checked: the right number of fields, valid UTF-8. Called
-   * in file order, synchronously from the parser; throwing aborts the read with that error.
+   * A data record with the right number of fields, in file order, synchronously from the parser
+   * (throwing aborts the read with that error). A record holding invalid UTF-8 comes here too,
+   * after its BAD_CSV row, with U+FFFD in place of the bad bytes: its key still exists, so rows
+   * referring to it do not get a misleading DANGLING_REFERENCE.
    */
   onRecord: (line: number, fields: string[]) => void;
   /** BAD_CSV, STRUCTURE and FILE_REJECTED rows, in file order */
@@ -373,17 +375,10 @@ class CsvReadBook {
     if (!this.headerSeen) return this.header(fields, line, invalidUtf8.length > 0);
     this.records++;
     if (!this.headerAccepted) return this.fileRejected(line);
-    const problems: string[] = [];
-    if (fields.length !== this.columnCount) {
-      problems.push(
-        fields.length === 1 && fields[0] === ''
-          ? `blank line (expected ${this.columnCount} fields)`
-          : `${fields.length} fields, expected ${this.columnCount}`,
-      );
-    }
-    if (invalidUtf8.length > 0) problems.push('invalid UTF-8 byte sequence');
-    if (problems.length === 0) return this.opts.onRecord(line, fields);
-    for (const problem of problems) this.reject(line, 'BAD_CSV', `${problem}; record not read`);
+    if (invalidUtf8.length > 0) this.reject(line, 'BAD_CSV', 'invalid UTF-8 byte sequence (read as U+FFFD)');
+    if (fields.length === this.columnCount) return this.opts.onRecord(line, fields);
+    const count = fields.length === 1 && fields[0] === '' ? `blank line (expected ${this.columnCount} fields)` : `${fields.length} fields, expected ${this.columnCount}`;
+    this.reject(line, 'BAD_CSV', `${count}; record not read`);
   }
 
   /** A record csv-parse could not split (bad quoting, runaway quoted field). */
@@ -523,17 +518,26 @@ class ByteTap extends Transform {
   private lastByte = -1;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    this.lines.add(chunk, this.bytes);
-    this.utf8.add(chunk, this.bytes);
-    this.bytes += chunk.length;
-    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1]!;
-    done(null, chunk);
+    // Errors go to the callback: thrown from here they would escape the pipeline and hang the read.
+    try {
+      this.hash.update(chunk);
+      this.lines.add(chunk, this.bytes);
+      this.utf8.add(chunk, this.bytes);
+      this.bytes += chunk.length;
+      if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1]!;
+      done(null, chunk);
+    } catch (err) {
+      done(err as Error);
+    }
   }
 
   override _flush(done: TransformCallback): void {
-    this.utf8.finish();
-    done();
+    try {
+      this.utf8.finish();
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
   }
 
   sha256(): string {
@@ -590,7 +594,8 @@ class Utf8Validator {
     const dataStart = start - this.carry.length;
     const complete = data.length - incompleteTail(data);
     const body = data.subarray(0, complete);
-    if (!isUtf8(body)) this.invalid.push(...invalidUtf8Offsets(body, dataStart));
+    // A loop, not push(...offsets): a Latin-1 file has an offset for every accented letter.
+    if (!isUtf8(body)) for (const offset of invalidUtf8Offsets(body, dataStart)) this.invalid.push(offset);
     this.carry = Buffer.from(data.subarray(complete));
     this.carryStart = dataStart + complete;
   }

@@ -131,6 +131,7 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
       return await fn();
     } finally {
       timings[step] = Math.round(performance.now() - t0);
+      log.debug({ step, ms: timings[step], rssMb: Math.round(process.memoryUsage.rss() / 1048576) }, 'step finished');
     }
   };
 

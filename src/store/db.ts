@@ -21,8 +21,11 @@ export function openDb(file: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -262144'); // 256 MiB page cache: a night's joins stay in memory
+  // Temporary tables (a night's derived facts and working sets: millions of rows) live in a temp
+  // file behind a bounded page cache, so peak memory stays bounded whatever the size of the night.
+  db.pragma('temp_store = FILE');
+  db.pragma('cache_size = -262144'); // 256 MiB page cache for the main database
+  db.pragma('temp.cache_size = -262144'); // and 256 MiB for the temporary tables
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
