@@ -15,6 +15,7 @@ import { runNight } from './runner/night.ts';
 import type { RunResult } from './runner/night.ts';
 import { isKnownInterface, INBOUND_IDS, OUTBOUND_IDS } from './interfaces.ts';
 import { validateFile } from './validate.ts';
+import { loadLicensingBoards } from './reference.ts';
 import { listRuns } from './runner/runs.ts';
 import { LayoutError } from './layout/schema.ts';
 import { layoutIds, loadLayout } from './layout/registry.ts';
@@ -92,6 +93,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const execute = async (command: 'nightly' | 'run', ids: string[], flags: RunFlags) => {
     checkLayouts();
     const config: Config = loadConfig(flags.config);
+    loadLicensingBoards(config.reference.licensingBoards); // reference data checked before anything changes
     const result = await runNight({
       command,
       businessDate: flags.date,

@@ -15,6 +15,7 @@ import type { Db } from '../store/db.ts';
 import { createRunLogger } from '../log.ts';
 import type { Logger } from '../log.ts';
 import { acquireLock } from './lock.ts';
+import { loadLicensingBoards } from '../reference.ts';
 import { loadCaseExtract } from '../inbound/caseExtract.ts';
 import { loadFixedWidthInterface, storeRejects } from '../inbound/loadInterface.ts';
 import type { InboundFileResult } from '../inbound/loadInterface.ts';
@@ -142,7 +143,7 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     const needSnapshot = plan.mechanisms.length > 0;
     let snapshotOk = snapshotDate === d;
     if (plan.reload.includes(CASE_EXTRACT) || (needSnapshot && snapshotDate !== d)) {
-      snapshotOk = await timed(CASE_EXTRACT, () => loadSnapshot(db, d, dateDir, runId, log, outcomes, problems));
+      snapshotOk = await timed(CASE_EXTRACT, () => loadSnapshot(db, config, d, dateDir, runId, log, outcomes, problems));
     }
 
     // 2. Match files: each interface on its own; one failing does not stop the others.
@@ -217,6 +218,7 @@ function interfaceOutcome(id: string, files: InboundFileResult[]): InterfaceOutc
 
 async function loadSnapshot(
   db: Db,
+  config: Config,
   d: string,
   dateDir: string,
   runId: number,
@@ -226,7 +228,9 @@ async function loadSnapshot(
 ): Promise<boolean> {
   db.prepare('DELETE FROM inbound_files WHERE business_date = ? AND interface = ?').run(d, CASE_EXTRACT);
   db.prepare('DELETE FROM rejects WHERE business_date = ? AND interface = ?').run(d, CASE_EXTRACT);
-  const result = await loadCaseExtract(db, path.join(dateDir, CASE_EXTRACT));
+  // DOMAIN 6.5: a license row whose board is not in the reference list is rejected
+  const licensingBoards = loadLicensingBoards(config.reference.licensingBoards).map((b) => b.boardCode);
+  const result = await loadCaseExtract(db, path.join(dateDir, CASE_EXTRACT), { licensingBoards });
   const insert = db.prepare(
     `INSERT INTO inbound_files (business_date, interface, file, bytes, sha256, status, read, loaded, rejected, run_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -282,6 +282,31 @@ describe('nightly when something is wrong', () => {
     expect(fs.readFileSync(path.join(out, D, 'levy-otw.txt'))).toEqual(before);
   });
 
+  it('a license whose board is not in the configured reference list rejects the snapshot', async () => {
+    const dir = tmpDir();
+    const boards = fs.readFileSync(path.join(FIXTURES, '..', 'schemas', 'reference', 'licensing-boards.csv'), 'utf8').split('\n').filter((l) => !l.startsWith('DMV,'));
+    fs.writeFileSync(path.join(dir, 'boards.csv'), boards.join('\n'));
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ reference: { licensingBoards: 'boards.csv' } }));
+    const out = tmpDir();
+    const r = await cli('nightly', '--date', D, '--inbox', path.join(FIXTURES, 'inbox'), '--out', out, '--config', path.join(dir, 'config.json'));
+    expect(r.code).toBe(1);
+    const rejects = rows(path.join(out, D, 'rejects', 'case-extract.rejects.csv'));
+    expect(rejects.length).toBeGreaterThan(0);
+    expect(rejects.every((x) => x.file === 'licenses.csv' && x.field === 'board_code' && x.reason === 'BAD_CODE')).toBe(true);
+    expect(fs.existsSync(path.join(out, D, 'levy-otw.txt'))).toBe(false);
+  });
+
+  it('a broken reference file is a configuration error: exit 2, nothing changed', async () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'boards.csv'), 'code,label\nDMV,Motor vehicles\n');
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ reference: { licensingBoards: 'boards.csv' } }));
+    const out = tmpDir();
+    const r = await cli('nightly', '--date', D, '--inbox', path.join(FIXTURES, 'inbox'), '--out', out, '--config', path.join(dir, 'config.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('board_code,name');
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
   it('a rejected case extract: exit 1 and no outbound file for the date', async () => {
     const inbox = copyInbox();
     const out = tmpDir();
