@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SIZE, generateNight } from './generate-night.ts';
 import type { NightSize } from './generate-night.ts';
 import { PACKAGE_ROOT } from '../src/config.ts';
+import { sizeFromArgs } from './generate-common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,14 +32,8 @@ const { values } = parseArgs({
     date: { type: 'string', default: '2026-11-20' },
   },
 });
-const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
-const size: NightSize = {
-  cases: num(values.cases, DEFAULT_SIZE.cases),
-  participants: num(values.participants, DEFAULT_SIZE.participants),
-  fidm: num(values.fidm, DEFAULT_SIZE.fidm),
-  msfidm: num(values.msfidm, DEFAULT_SIZE.msfidm),
-  seed: DEFAULT_SIZE.seed,
-};
+const size: NightSize = sizeFromArgs(values, DEFAULT_SIZE);
+const runCount = Number(values.runs);
 const date = values.date!;
 const benchDir = path.join(PACKAGE_ROOT, 'bench');
 const inbox = path.join(benchDir, 'inbox');
@@ -63,7 +58,7 @@ interface RunJson {
 }
 
 const runs: Array<{ wallMs: number; json: RunJson }> = [];
-for (let i = 0; i < num(values.runs, 3); i++) {
+for (let i = 0; i < runCount; i++) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'csebatch-bench-'));
   const t = performance.now();
   const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'csebatch.js'), 'nightly', '--date', date, '--inbox', inbox, '--out', out, '--json'], {
@@ -92,7 +87,7 @@ let sqliteImport: { medianMs: number; ratio: number } | null = null;
 if (spawnSync('sqlite3', ['--version']).status === 0) {
   const times: number[] = [];
   const ceDir = path.join(inbox, date, 'case-extract');
-  for (let i = 0; i < num(values.runs, 3); i++) {
+  for (let i = 0; i < runCount; i++) {
     const dbFile = path.join(os.tmpdir(), `csebatch-bench-import-${process.pid}-${i}.db`);
     fs.rmSync(dbFile, { force: true });
     const script = ['participants', 'cases', 'employers', 'children', 'licenses']

@@ -19,6 +19,7 @@ import { compileLayout } from '../src/layout/codec.ts';
 import { createFileFormatter } from '../src/layout/controls.ts';
 import { fixedLayout } from '../src/layout/registry.ts';
 import type { RecordValues } from '../src/types.ts';
+import { FIRST_NAMES, isoDaysBefore, LAST_NAMES, LineSink, rng, ssnOf } from './generate-common.ts';
 
 export type OtherInboundId = 'ocss-im' | 'dir-wc' | 'calpers' | 'tsp' | 'edd' | 'ftb' | 'fop-collections' | 'fop-rejects';
 export type InboundCounts = Record<OtherInboundId, number>;
@@ -34,55 +35,9 @@ export const DEFAULT_INBOUND_COUNTS: InboundCounts = {
   'fop-rejects': 10_000,
 };
 
-/** mulberry32: small, fast, deterministic (same generator as generate-night.ts). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** SSN of obligor i of generate-night.ts. */
-export function ssnOf(i: number): string {
-  return String(100_000_000 + i * 7);
-}
-
-/** Buffered line writer: one fs write per ~4 MiB. */
-class LineSink {
-  private parts: string[] = [];
-  private size = 0;
-  private readonly fd: number;
-  constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'w');
-  }
-  line(s: string): void {
-    this.parts.push(s, '\n');
-    this.size += s.length + 1;
-    if (this.size > 4 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length) fs.writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    fs.closeSync(this.fd);
-  }
-}
-
-const LAST = ['GARCIA', 'NGUYEN', 'SMITH', 'LOPEZ', 'JOHNSON', 'MARTINEZ', 'KIM', 'WILLIAMS', 'PENA', 'BROWN', 'HERNANDEZ', 'PATEL'];
-const FIRST = ['MARIA', 'JOSE', 'JAMES', 'LINDA', 'DAVID', 'SOFIA', 'MICHAEL', 'ANA', 'ROBERT', 'JENNIFER'];
+const LAST = LAST_NAMES;
+const FIRST = FIRST_NAMES;
 const COUNTIES = ['037', '073', '019', '067', '001', '085', '065', '071'];
-
-function isoDaysBefore(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** ISO dates `date` − 0 … `date` − (days − 1), computed once (Date formatting per record is slow). */
 function daysBefore(date: string, days: number): string[] {

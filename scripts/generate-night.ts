@@ -14,32 +14,19 @@ import { parseArgs } from 'node:util';
 import { compileLayout } from '../src/layout/codec.ts';
 import { csvLayout, fixedLayout } from '../src/layout/registry.ts';
 import type { RecordValues } from '../src/types.ts';
+import { FIRST_NAMES, isoDaysBefore, LAST_NAMES, LineSink, rng, sizeFromArgs, ssnOf } from './generate-common.ts';
 import { DEFAULT_INBOUND_COUNTS, generateOtherInbound, type InboundCounts } from './generate-inbound.ts';
 
-export interface NightSize {
+export type NightSize = {
   cases: number;
   participants: number;
   fidm: number;
   msfidm: number;
   seed: number;
-}
+};
 
 export const DEFAULT_SIZE: NightSize = { cases: 1_000_000, participants: 2_000_000, fidm: 1_000_000, msfidm: 1_000_000, seed: 42 };
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const LAST = ['GARCIA', 'NGUYEN', 'SMITH', 'LOPEZ', 'JOHNSON', 'MARTINEZ', 'KIM', 'WILLIAMS', 'PEÑA', 'BROWN', 'HERNANDEZ', 'PATEL'];
-const FIRST = ['MARIA', 'JOSE', 'JAMES', 'LINDA', 'DAVID', 'SOFIA', 'MICHAEL', 'ANA', 'ROBERT', 'JENNIFER'];
 const CITIES: Array<[string, string, string]> = [
   ['LOS ANGELES', '90012', '037'],
   ['SAN DIEGO', '92101', '073'],
@@ -49,43 +36,9 @@ const CITIES: Array<[string, string, string]> = [
   ['SAN JOSE', '95113', '085'],
 ];
 
-/** Buffered line writer: one fs write per ~4 MiB. */
-class LineSink {
-  private parts: string[] = [];
-  private size = 0;
-  private readonly fd: number;
-  constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'w');
-  }
-  line(s: string): void {
-    this.parts.push(s, '\n');
-    this.size += s.length + 1;
-    if (this.size > 4 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length) fs.writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    fs.closeSync(this.fd);
-  }
-}
-
-function ssnOf(i: number): string {
-  return String(100_000_000 + i * 7).padStart(9, '0');
-}
-
 function money(r: () => number, maxDollars: number): string {
   const cents = Math.floor(r() * maxDollars * 100);
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-}
-
-function isoDaysBefore(date: string, days: number): string {
-  const t = Date.parse(`${date}T00:00:00Z`) - days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
 }
 
 function csvFields(values: Array<string | number | null>): string {
@@ -121,8 +74,8 @@ export function generateCaseExtract(dir: string, date: string, size: NightSize):
       csvFields([
         `P${i}`,
         r() < 0.02 ? null : ssnOf(i),
-        LAST[i % LAST.length]!,
-        FIRST[i % FIRST.length]!,
+        LAST_NAMES[i % LAST_NAMES.length]!,
+        FIRST_NAMES[i % FIRST_NAMES.length]!,
         null,
         null,
         isoDaysBefore('2000-01-01', Math.floor(r() * 9000)),
@@ -196,7 +149,7 @@ export function generateCaseExtract(dir: string, date: string, size: NightSize):
         null,
       ]),
     );
-    children.line(csvFields([`C${String(i).padStart(9, '0')}`, 1, LAST[i % LAST.length]!, 'CHILD', null, null, '2015-06-01']));
+    children.line(csvFields([`C${String(i).padStart(9, '0')}`, 1, LAST_NAMES[i % LAST_NAMES.length]!, 'CHILD', null, null, '2015-06-01']));
     if (i % 2 === 0) licenses.line(csvFields([`P${i}`, 'DMV', `D${i}`, 'NONCOMMERCIAL']));
   }
   cases.close();
@@ -293,14 +246,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
       seed: { type: 'string' },
     },
   });
-  const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
-  const size: NightSize = {
-    cases: num(values.cases, DEFAULT_SIZE.cases),
-    participants: num(values.participants, DEFAULT_SIZE.participants),
-    fidm: num(values.fidm, DEFAULT_SIZE.fidm),
-    msfidm: num(values.msfidm, DEFAULT_SIZE.msfidm),
-    seed: num(values.seed, DEFAULT_SIZE.seed),
-  };
+  const size = sizeFromArgs(values, DEFAULT_SIZE);
   const t = Date.now();
   generateNight(values.inbox!, values.date!, size);
   console.log(JSON.stringify({ generated: path.join(values.inbox!, values.date!), size, seconds: (Date.now() - t) / 1000 }));

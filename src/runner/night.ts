@@ -140,7 +140,8 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     // 1. The case extract: reloaded when asked, or when the store holds another date's snapshot.
     const snapshotDate = (db.prepare(`SELECT business_date FROM snapshot WHERE name = 'case-extract'`).get() as { business_date: string } | undefined)
       ?.business_date;
-    const needSnapshot = plan.mechanisms.length > 0;
+    // Rules need D's snapshot; so do the match counts of any inbound interface reloaded.
+    const needSnapshot = plan.mechanisms.length > 0 || plan.reload.length > 0;
     let snapshotOk = snapshotDate === d;
     if (plan.reload.includes(CASE_EXTRACT) || (needSnapshot && snapshotDate !== d)) {
       snapshotOk = await timed(CASE_EXTRACT, () => loadSnapshot(db, config, d, dateDir, runId, log, outcomes, problems));
@@ -167,12 +168,13 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     if (plan.mechanisms.length > 0 && !snapshotOk) {
       problems.push(`no rules run and no outbound file written for ${d}: the case extract is missing or rejected; earlier outputs of ${d} are kept`);
       for (const m of plan.mechanisms) for (const o of m.outputs) outcomes.push({ interface: o, status: 'skipped' });
-    } else if (plan.mechanisms.length > 0) {
+    } else if (snapshotOk && needSnapshot) {
       await timed('derived', () => computeDerivedFacts(db, d, config));
       saveSummary(db, d, 'inbound', summarizeInboundMatches(db, d, FIXED_WIDTH_INBOUND));
       for (const m of plan.mechanisms) await timed(m.id, () => runMechanism(db, m, opts, outDir, log, outcomes, problems));
     }
-    if (snapshotOk && (plan.mechanisms.length > 0 || opts.interfaces.includes(TASKS))) {
+    // tasks.csv comes from D's stored tasks: rewritten after the mechanisms, or when asked for.
+    if ((snapshotOk && plan.mechanisms.length > 0) || opts.interfaces.includes(TASKS)) {
       await timed(TASKS, () => writeOutbound(db, outDir, d, buildTasksCsv(db, d)));
       outcomes.push({ interface: TASKS, status: 'written' });
     }

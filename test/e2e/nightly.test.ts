@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LEVY_REASONS } from '../../src/rules/levy.ts';
 import { cli, cliProcess, copyInbox, DATES, FIXTURES, nightlyAll, snapshotFiles, tmpDir } from '../helpers/cli.ts';
 
 const D = '2026-11-20';
@@ -109,27 +110,8 @@ describe('nightly on the bundled fixtures', () => {
 
   it('every levy reason code occurs on 2026-11-20', () => {
     const reasons = new Set(levyDecisions(path.join(out, 'csebatch.db'), D).map((d) => d.reason_codes || 'ISSUE'));
-    for (const r of [
-      'ISSUE',
-      'DECEASED',
-      'NO_OPEN_CASE',
-      'NO_CURRENT_CSWN',
-      'BANKRUPTCY_STAY',
-      'INCARCERATION_RELIEF',
-      'DRP_COMPLIANT',
-      'SSI_RECIPIENT',
-      'UIB_DIB_RECIPIENT',
-      'NOT_DELINQUENT',
-      'BELOW_ARREARS_THRESHOLD',
-      'ACCOUNT_CLOSED',
-      'TRUST_ACCOUNT',
-      'RETIREMENT_ACCOUNT',
-      'NAME_MISMATCH',
-      'BELOW_BALANCE_THRESHOLD',
-      'RECENTLY_LEVIED',
-      'INSTITUTION_INCOMPLETE',
-      'ARREARS_COVERED',
-    ]) {
+    // LEVY_REASONS is pinned to DOMAIN 6.4 by test/rules/levy.test.ts
+    for (const r of ['ISSUE', ...LEVY_REASONS]) {
       expect(reasons, r).toContain(r);
     }
   });
@@ -189,6 +171,17 @@ describe('nightly on the bundled fixtures', () => {
     expect((await cli('run', 'fidm', '--date', D, '--inbox', inbox, '--out', out)).code).toBe(0);
     expect(snapshotFiles(path.join(out, D))).toEqual(before);
     expect(ledger()).toEqual(ledgerBefore);
+  });
+
+  it('`run <inbound id>` for an interface no mechanism uses reloads it and refreshes its counts only', async () => {
+    const before = snapshotFiles(path.join(out, D));
+    const r = await cli('run', 'ocss-im', '--date', D, '--inbox', inbox, '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { interfaces: Array<{ interface: string; status: string }> };
+    expect(result.interfaces.map((i) => i.interface)).toEqual(['ocss-im']);
+    expect(snapshotFiles(path.join(out, D))).toEqual(before);
+    expect((await cli('run', 'tasks', '--date', D, '--inbox', inbox, '--out', out)).code).toBe(0);
+    expect(snapshotFiles(path.join(out, D))).toEqual(before);
   });
 
   it('keeps the run history', async () => {
