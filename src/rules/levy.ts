@@ -74,7 +74,8 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
   // validated as two-digit codes by the configuration schema, so safe to inline as SQL literals
   const retirementTypes = config.levy.retirementAccountTypes.map((t) => `'${t}'`).join(', ') || 'NULL';
   db.exec(`DROP TABLE IF EXISTS temp.levy_match; DROP TABLE IF EXISTS temp.levy_institution;
-           DROP TABLE IF EXISTS temp.levy_account; DROP TABLE IF EXISTS temp.levy_fein;`);
+           DROP TABLE IF EXISTS temp.levy_account; DROP TABLE IF EXISTS temp.levy_fein;
+           DROP TABLE IF EXISTS temp.levy_institution_candidate;`);
 
   // 1. Every match record loaded on D, in one shape. The FIDM FEIN is its block's A record TIN.
   db.prepare(
@@ -103,36 +104,38 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
   //    latest MSFIDM record (latest business date up to D, then greater file name, then line).
   db.exec('CREATE TEMP TABLE levy_fein (fein TEXT PRIMARY KEY) WITHOUT ROWID; INSERT OR IGNORE INTO levy_fein SELECT fein FROM levy_match;');
   db.prepare(
+    `CREATE TEMP TABLE levy_institution_candidate AS
+     SELECT a.institutionTin AS fein, 1 AS fidm, f.business_date, f.file, a.line,
+            a.institutionName AS name, a.institutionStreet AS street, a.institutionCity AS city,
+            a.institutionState AS state, a.institutionZip5 AS zip5, a.institutionZip4 AS zip4
+     FROM ${FIDM_A} a
+     JOIN levy_fein l ON l.fein = a.institutionTin
+     JOIN inbound_files f ON f.file_id = a.file_id
+     WHERE f.business_date <= :d AND f.status = 'loaded'`,
+  ).run({ d: p.d });
+  db.exec('CREATE INDEX temp.levy_institution_candidate_fein ON levy_institution_candidate (fein)');
+  // MSFIDM addresses only for institutions that never sent a FIDM A record
+  db.prepare(
+    `INSERT INTO levy_institution_candidate
+     SELECT m.institutionTin, 0, f.business_date, f.file, m.line,
+            m.institutionName, m.institutionStreet, m.institutionCity,
+            m.institutionState, m.institutionZip5, m.institutionZip4
+     FROM ${MSFIDM} m
+     JOIN levy_fein l ON l.fein = m.institutionTin
+     JOIN inbound_files f ON f.file_id = m.file_id
+     WHERE f.business_date <= :d AND f.status = 'loaded'
+       AND NOT EXISTS (SELECT 1 FROM levy_institution_candidate c WHERE c.fein = m.institutionTin AND c.fidm = 1)`,
+  ).run({ d: p.d });
+  db.exec(
     `CREATE TEMP TABLE levy_institution AS
-     WITH fidm_a AS (
-       SELECT a.institutionTin AS fein, 1 AS fidm, f.business_date, f.file, a.line,
-              a.institutionName AS name, a.institutionStreet AS street, a.institutionCity AS city,
-              a.institutionState AS state, a.institutionZip5 AS zip5, a.institutionZip4 AS zip4
-       FROM ${FIDM_A} a
-       JOIN levy_fein l ON l.fein = a.institutionTin
-       JOIN inbound_files f ON f.file_id = a.file_id
-       WHERE f.business_date <= :d AND f.status = 'loaded'
-     ), candidates AS (
-       SELECT * FROM fidm_a
-       UNION ALL
-       -- MSFIDM addresses only for institutions that never sent a FIDM A record
-       SELECT m.institutionTin, 0, f.business_date, f.file, m.line,
-              m.institutionName, m.institutionStreet, m.institutionCity,
-              m.institutionState, m.institutionZip5, m.institutionZip4
-       FROM ${MSFIDM} m
-       JOIN levy_fein l ON l.fein = m.institutionTin
-       JOIN inbound_files f ON f.file_id = m.file_id
-       WHERE f.business_date <= :d AND f.status = 'loaded'
-         AND NOT EXISTS (SELECT 1 FROM fidm_a x WHERE x.fein = m.institutionTin)
-     )
      SELECT fein, name, street, city, state, zip5, zip4,
             (street IS NULL OR city IS NULL OR state IS NULL OR zip5 IS NULL) AS incomplete,
             CASE fidm WHEN 1 THEN 'fidm' ELSE 'msfidm' END AS interface, file, line
      FROM (SELECT *, row_number() OVER (PARTITION BY fein
                        ORDER BY fidm DESC, business_date DESC, file DESC, line DESC) AS rn
-           FROM candidates)
+           FROM levy_institution_candidate)
      WHERE rn = 1`,
-  ).run({ d: p.d });
+  );
   db.exec('CREATE UNIQUE INDEX temp.levy_institution_pk ON levy_institution (fein)');
 
   // 3. One row per matched account: the winning record (later date, FIDM over MSFIDM, greater
