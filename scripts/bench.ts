@@ -21,6 +21,7 @@ import { DEFAULT_SIZE, generateNight } from './generate-night.ts';
 import type { NightSize } from './generate-night.ts';
 import { PACKAGE_ROOT } from '../src/config.ts';
 import { sizeFromArgs } from './generate-common.ts';
+import { INBOUND_IDS } from '../src/interfaces.ts';
 
 const { values } = parseArgs({
   options: {
@@ -76,7 +77,7 @@ for (let i = 0; i < runCount; i++) {
 const rowsOf = (id: string) => runs[0]!.json.interfaces.find((x) => x.interface === id)?.read ?? 0;
 const stepMedian = (step: string) => median(runs.map((r) => r.json.timings[step] ?? 0));
 const readers = Object.fromEntries(
-  ['case-extract', 'fidm', 'msfidm'].map((id) => {
+  INBOUND_IDS.map((id) => {
     const ms = stepMedian(id);
     return [id, { rows: rowsOf(id), medianMs: ms, rowsPerSecond: Math.round(rowsOf(id) / (ms / 1000)) }];
   }),

@@ -13,20 +13,32 @@ export interface WrittenFile {
   sha256: string;
 }
 
-export function writeFileAtomic(file: string, content: string | Buffer): WrittenFile {
-  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+/**
+ * `content` is the whole text, or records each to be ended by LF (written in chunks, so a large
+ * outbound file is never held twice in memory).
+ */
+export function writeFileAtomic(file: string, content: string | Buffer | readonly string[]): WrittenFile {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const hash = crypto.createHash('sha256');
+  let bytes = 0;
   const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
+  const put = (data: Buffer) => {
     fs.writeSync(fd, data);
+    hash.update(data);
+    bytes += data.length;
+  };
+  try {
+    if (typeof content === 'string') put(Buffer.from(content, 'utf8'));
+    else if (Buffer.isBuffer(content)) put(content);
+    else for (let i = 0; i < content.length; i += 8192) put(Buffer.from(`${content.slice(i, i + 8192).join('\n')}\n`, 'utf8'));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.chmodSync(tmp, 0o600);
   fs.renameSync(tmp, file);
-  return { path: file, bytes: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex') };
+  return { path: file, bytes, sha256: hash.digest('hex') };
 }
 
 export function sha256File(file: string): Promise<{ sha256: string; bytes: number }> {

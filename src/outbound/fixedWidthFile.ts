@@ -68,7 +68,7 @@ export class FixedWidthFileBuilder {
     return {
       interface: this.interfaceId,
       file: this.fileName,
-      content: this.lines.length ? `${this.lines.join('\n')}\n` : '',
+      content: this.lines,
       records: { ...this.records },
       controls: this.controls,
       truncated: this.truncated,

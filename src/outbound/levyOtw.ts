@@ -8,7 +8,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { OutboundBuild } from '../interfaces.ts';
-import { compileLayout } from '../layout/codec.ts';
+import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
@@ -47,6 +47,11 @@ function codec() {
 }
 
 export function buildLevyOtw(db: Db, businessDate: string, _config: Config): OutboundBuild {
+  const file = new FixedWidthFileBuilder(codec(), LEVY_OTW, FILE);
+  file.add('header', { fileCreationDate: businessDate, businessDate, fileSequence: String(fileSequence(db, LEVY_OTW, businessDate)) });
+
+  // Iterated, not loaded whole: a California night issues hundreds of thousands of orders. The
+  // connection cannot write while the iterator is open, so unwritable orders are flipped after.
   const orders = db
     .prepare(
       `SELECT l.decision_id, l.fein, l.account_number, l.case_id, l.amount_cents, d.facts,
@@ -57,49 +62,51 @@ export function buildLevyOtw(db: Db, businessDate: string, _config: Config): Out
        WHERE l.business_date = ?
        ORDER BY l.fein, p.ssn, l.account_number`,
     )
-    .all(businessDate) as OrderRow[];
+    .iterate(businessDate) as IterableIterator<OrderRow>;
 
-  const file = new FixedWidthFileBuilder(codec(), LEVY_OTW, FILE);
-  file.add('header', { fileCreationDate: businessDate, businessDate, fileSequence: String(fileSequence(db, LEVY_OTW, businessDate)) });
-  let unwritable = 0;
+  const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
   const written: Array<{ decisionId: number; line: number }> = [];
 
-  for (let i = 0; i < orders.length; ) {
-    const fein = orders[i]!.fein;
-    const batch: OrderRow[] = [];
-    while (i < orders.length && orders[i]!.fein === fein) batch.push(orders[i++]!);
-
+  const writeBatch = (fein: string, batch: OrderRow[]) => {
     // Format the batch's orders first: a batch whose every order is unwritable is not opened.
     const details: Array<{ row: OrderRow; values: RecordValues }> = [];
     for (const row of batch) {
       const values = detailValues(row, businessDate);
       const problem = file.check('detail', values);
-      if (problem) {
-        markUnwritable(db, row.decision_id, problem);
-        db.prepare('DELETE FROM levy_ledger WHERE decision_id = ?').run(row.decision_id);
-        unwritable++;
-      } else details.push({ row, values });
+      if (problem) unwritable.push({ decisionId: row.decision_id, problem });
+      else details.push({ row, values });
     }
-    if (details.length === 0) continue;
+    if (details.length === 0) return;
     const header = batchHeaderValues(fein, JSON.parse(batch[0]!.facts).institution as Institution);
     const headerProblem = file.check('batchHeader', header);
     if (headerProblem) {
-      for (const { row } of details) {
-        markUnwritable(db, row.decision_id, headerProblem);
-        db.prepare('DELETE FROM levy_ledger WHERE decision_id = ?').run(row.decision_id);
-        unwritable++;
-      }
-      continue;
+      for (const { row } of details) unwritable.push({ decisionId: row.decision_id, problem: headerProblem });
+      return;
     }
     file.openBatch('batchHeader', header);
     for (const { row, values } of details) written.push({ decisionId: row.decision_id, line: file.add('detail', values) });
     file.closeBatch('batchTrailer');
+  };
+
+  let batch: OrderRow[] = [];
+  for (const row of orders) {
+    if (batch.length > 0 && batch[0]!.fein !== row.fein) {
+      writeBatch(batch[0]!.fein, batch);
+      batch = [];
+    }
+    batch.push(row);
   }
+  if (batch.length > 0) writeBatch(batch[0]!.fein, batch);
   file.close('trailer');
 
+  const dropLedger = db.prepare('DELETE FROM levy_ledger WHERE decision_id = ?');
+  for (const u of unwritable) {
+    markUnwritable(db, u.decisionId, u.problem);
+    dropLedger.run(u.decisionId);
+  }
   const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
   for (const w of written) setRef.run(`${FILE}:${w.line}`, w.decisionId);
-  return { files: [file.result()], unwritable };
+  return { files: [file.result()], unwritable: unwritable.length };
 }
 
 function detailValues(row: OrderRow, businessDate: string): RecordValues {

@@ -13,7 +13,8 @@ export interface OutboundFile {
   interface: string;
   /** file name relative to `<out>/<D>/` */
   file: string;
-  content: string;
+  /** the whole text, or the records (each written followed by LF) */
+  content: string | readonly string[];
   records: Record<string, number>;
   controls: Record<string, FieldValue>;
   truncated: number;
