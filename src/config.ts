@@ -104,13 +104,6 @@ function isPlainObject(v: unknown): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep merge of plain objects; arrays and scalars of `over` replace those of `base`. */
-export function deepMerge(base: Json, over: Json): Json {
-  if (!isPlainObject(base) || !isPlainObject(over)) return over;
-  const out: Record<string, Json> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k] as Json, v) : v;
-  return out;
-}
 
 /** Reference-file keys whose values are paths, resolved relative to the configuration file. */
 const PATH_KEYS: Array<[string, string]> = [

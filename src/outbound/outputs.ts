@@ -3,7 +3,6 @@
  * its record counts and control totals for the manifest, and the file sequence numbers of
  * OPERATIONS.md (assigned on first write of a date, reused by reruns).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/db.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
@@ -44,8 +43,3 @@ export function writeOutbound(db: Db, dateOutDir: string, businessDate: string, 
   ).run(businessDate, out.interface, out.file, written.bytes, written.sha256, JSON.stringify(out.records), JSON.stringify(out.controls), out.truncated);
 }
 
-/** Removes a date's output that is no longer produced (e.g. an extra eiwo-002.txt after a rerun). */
-export function removeOutbound(db: Db, dateOutDir: string, businessDate: string, file: string): void {
-  fs.rmSync(path.join(dateOutDir, file), { force: true });
-  db.prepare('DELETE FROM output_files WHERE business_date = ? AND file = ?').run(businessDate, file);
-}

@@ -3,7 +3,6 @@
  * interface still lists every input and output of the date. No wall-clock time, only relative
  * paths, fixed key order, 2-space indent and a final LF: byte-identical for identical state.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/db.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
@@ -78,6 +77,3 @@ export function writeManifest(db: Db, dateOutDir: string, businessDate: string):
   return manifest;
 }
 
-export function readManifest(file: string): Manifest {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
-}
