@@ -47,6 +47,15 @@ export interface LevySummary {
   tasks: number;
 }
 
+/**
+ * The balance as it counts for the levy, in cents: FIDM/MSFIDM balances are whole dollars; a blank
+ * balance, balance indicator 0 (not provided) or a negative balance counts as 0 (DOMAIN 6.4).
+ */
+function balanceCentsSql(alias: string): string {
+  return `CASE WHEN ${alias}.balance IS NULL OR ${alias}.balance < 0 OR ${alias}.balance_indicator = '0' THEN 0
+               ELSE ${alias}.balance * 100 END`;
+}
+
 const FIDM_A = stagingTableName('fidm', 'aRecord');
 const FIDM_B = stagingTableName('fidm', 'bRecord');
 const MSFIDM = stagingTableName('msfidm', 'detail');
@@ -158,9 +167,7 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
        GROUP BY ssn, fein, account_number
      ), winner AS (
        SELECT *,
-              -- blank balance, balance indicator 0 (not provided) or a negative balance count as 0
-              CASE WHEN balance IS NULL OR balance < 0 OR balance_indicator = '0' THEN 0
-                   ELSE balance * 100 END AS balance_cents
+              ${balanceCentsSql('matched')} AS balance_cents
        FROM matched WHERE rn = 1
      )
      SELECT w.person_id, w.fein, w.account_number,
@@ -265,7 +272,7 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
       FROM levy_account a WHERE a.reason IN (${Object.keys(TASK_FOR_REASON).map((r) => `'${r}'`).join(', ')})
       UNION ALL
       SELECT 'OTHER', 'AMBIGUOUS_SSN', NULL, NULL, NULL, m.interface, m.file, m.sha256, m.line,
-             CASE WHEN m.balance IS NULL OR m.balance < 0 OR m.balance_indicator = '0' THEN 0 ELSE m.balance * 100 END,
+             ${balanceCentsSql('m')},
              'AMBIGUOUS_SSN|' || m.interface || ':' || m.file || ':' || m.line
       FROM levy_match m JOIN ssn_owner s ON s.ssn = m.ssn AND s.ambiguous`);
 
