@@ -20,6 +20,7 @@ import { columnReject, compileCsvRowChecker, duplicateKeyReject, readCsvFile, sq
 import type { StoredValue } from '../layout/csvSchema.ts';
 import { maskValue } from '../types.ts';
 import type { RejectRow } from '../types.ts';
+import { progress } from '../io/progress.ts';
 
 export interface CaseExtractFileResult {
   /** 'participants.csv' */
@@ -224,6 +225,8 @@ async function loadFile(db: Database.Database, file: CsvFileDef, filePath: strin
   const checker = compileCsvRowChecker(file);
   const ssnIndex = file.columns.findIndex((c) => c.name === SSN_COLUMN);
   let pending: StoredValue[][] = [];
+  const bar = progress(`case-extract ${file.name}`);
+  let rows = 0;
 
   const read = await readCsvFile({
     path: filePath,
@@ -243,10 +246,12 @@ async function loadFile(db: Database.Database, file: CsvFileDef, filePath: strin
       if (pending.length >= INSERT_CHUNK_ROWS) {
         insertChunk(pending);
         pending = [];
+        bar.tick((rows += INSERT_CHUNK_ROWS));
       }
     },
   });
   if (pending.length > 0) insertChunk(pending);
+  bar.done(`${read.records} rows read`);
   return { file, bytes: read.bytes, sha256: read.sha256, records: read.records, headerAccepted: read.headerAccepted };
 }
 
