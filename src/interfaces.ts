@@ -64,7 +64,7 @@ export const MECHANISMS: Mechanism[] = [
     // EDD claims decide UIB/DIB receipt (DOMAIN 4), which suppresses levies.
     inputs: ['fidm', 'msfidm', 'edd'],
     outputs: ['levy-otw'],
-    decide: (db, d, config) => void decideLevy(db, d, config),
+    decide: decideLevy,
     summarize: (db, d) => ({ ...summarizeLevy(db, d) }),
   },
 ];

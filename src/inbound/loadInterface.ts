@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/db.ts';
-import { ensureStagingTables, FileStager } from '../store/staging.ts';
+import { FileStager } from '../store/staging.ts';
 import { compileLayout } from '../layout/codec.ts';
 import type { CompiledLayout } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
@@ -120,22 +120,19 @@ export async function loadFixedWidthInterface(
   ctx: LoadContext,
   spec: FixedWidthInterfaceSpec,
   inboxRoot: string,
-): Promise<{ files: InboundFileResult[]; rejects: RejectRow[] }> {
+): Promise<{ files: InboundFileResult[]; refused: number }> {
   const { db, businessDate } = ctx;
   const layout = fixedLayout(spec.id);
   const codec = compiledFor(spec);
-  ensureStagingTables(db, layout);
   discardInterfaceDate(db, spec.id, businessDate);
 
   const dir = path.join(ctx.dateDir, spec.id);
   const results: InboundFileResult[] = [];
-  const allRejects: RejectRow[] = [];
   if (!fs.existsSync(dir)) {
     ctx.log.info({ interface: spec.id }, 'no file tonight');
-    return { files: results, rejects: allRejects };
+    return { files: results, refused: 0 };
   }
   const { files, refused } = listInterfaceFiles(dir, inboxRoot);
-  allRejects.push(...refused);
 
   const duplicateOf = db.prepare(
     `SELECT business_date FROM inbound_files
@@ -182,8 +179,8 @@ export async function loadFixedWidthInterface(
     bar.done(`${read.loaded} loaded, ${read.rejected} rejected`);
     const status = read.loaded === 0 && read.rejected > 0 ? 'rejected' : 'loaded';
     finishFile.run(status, read.read, read.loaded, read.rejected, fileId);
+    // rejects stay with the store: a rejected million-line file must not be copied around in memory
     storeRejects(db, businessDate, spec.id, read.rejects);
-    allRejects.push(...read.rejects);
     results.push({ interface: spec.id, file: name, bytes, sha256, status, read: read.read, loaded: read.loaded, rejected: read.rejected });
     ctx.log.info(
       { interface: spec.id, file: name, read: read.read, loaded: read.loaded, rejected: read.rejected, status },
@@ -191,5 +188,5 @@ export async function loadFixedWidthInterface(
     );
   }
   storeRejects(db, businessDate, spec.id, refused);
-  return { files: results, rejects: allRejects };
+  return { files: results, refused: refused.length };
 }

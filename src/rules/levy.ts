@@ -69,9 +69,9 @@ export function clearLevy(db: Db, businessDate: string): void {
 
 /**
  * Decides the levy for business date D. Needs `computeDerivedFacts` for D first. Runs inside the
- * caller's transaction; writes decisions, tasks and ledger rows, and returns the night's counts.
+ * caller's transaction; writes decisions, tasks and ledger rows (`summarizeLevy` reads the counts).
  */
-export function decideLevy(db: Db, businessDate: string, config: Config): LevySummary {
+export function decideLevy(db: Db, businessDate: string, config: Config): void {
   clearLevy(db, businessDate);
   const p = {
     d: businessDate,
@@ -286,8 +286,6 @@ export function decideLevy(db: Db, businessDate: string, config: Config): LevySu
      WHERE a.reason IS NULL AND d.business_date = :d AND d.mechanism = :mechanism
        AND d.subject_key = a.subject_key AND d.outcome = 'ISSUE'`,
   ).run({ d: p.d, mechanism: p.mechanism });
-
-  return summarizeLevy(db, businessDate);
 }
 
 /** Counts of the night as they stand in the store (after the writer's UNWRITABLE_VALUE flips too). */

@@ -151,9 +151,10 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     for (const spec of FIXED_WIDTH_INBOUND) {
       if (!plan.reload.includes(spec.id)) continue;
       try {
-        const { files, rejects } = await timed(spec.id, () => loadFixedWidthInterface({ db, businessDate: d, runId, dateDir, log }, spec, opts.inbox));
+        const { files, refused } = await timed(spec.id, () => loadFixedWidthInterface({ db, businessDate: d, runId, dateDir, log }, spec, opts.inbox));
         outcomes.push(interfaceOutcome(spec.id, files));
-        const rejected = files.reduce((n, f) => n + f.rejected, 0) + rejects.filter((r) => r.line === 0).length;
+        // rejected records, and files refused unread (a symlink out of the inbox counts as one)
+        const rejected = files.reduce((n, f) => n + f.rejected, 0) + refused;
         if (rejected > config.rejects.maxPerInterface) {
           problems.push(`${spec.id}: ${rejected} rejected record(s), more than rejects.maxPerInterface = ${config.rejects.maxPerInterface} (see rejects/${spec.id}.rejects.csv)`);
         }

@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LEVY_REASONS } from '../../src/rules/levy.ts';
+import { compileLayout } from '../../src/layout/codec.ts';
+import { fixedLayout } from '../../src/layout/registry.ts';
 import { cli, cliProcess, copyInbox, DATES, FIXTURES, nightlyAll, snapshotFiles, tmpDir } from '../helpers/cli.ts';
 
 const D = '2026-11-20';
@@ -242,6 +244,30 @@ describe('nightly when something is wrong', () => {
     expect(asExpected(path.join(out, 'csebatch.db'), D)).toEqual(rows(path.join(FIXTURES, 'expected', D, 'levy-decisions.csv')));
     const log = fs.readdirSync(path.join(out, 'logs')).map((f) => fs.readFileSync(path.join(out, 'logs', f), 'utf8')).join('');
     expect(log).toContain('duplicate file');
+  });
+
+  it('a rejected file of 130,000 records: every line in the rejects file, counts reconciled, exit 1', async () => {
+    const inbox = copyInbox();
+    const out = tmpDir();
+    const edd = compileLayout(fixedLayout('edd'));
+    const detail = edd.format('detail', {
+      ssn: '800000001', lastName: 'NOBODY', firstName: 'NONE', claimType: 'U', claimId: 'UI0000000001',
+      claimStatus: 'A', weeklyBenefitAmount: 45000, claimEffectiveDate: '2026-10-01', countyCode: '037',
+    }).line;
+    const n = 130_000;
+    const lines = [
+      edd.format('header', { fileCreationDate: D, businessDate: D, fileSequence: '000099' }).line,
+      ...Array.from({ length: n }, () => detail),
+      edd.format('trailer', { detailCount: String(n + 1).padStart(9, '0'), amountTotal: 45000 * n }).line,
+    ];
+    fs.writeFileSync(path.join(inbox, D, 'edd', 'ZZ_BIG.txt'), `${lines.join('\n')}\n`);
+    await cli('nightly', '--date', DATES[0], '--inbox', inbox, '--out', out);
+    const r = await cli('nightly', '--date', D, '--inbox', inbox, '--out', out);
+    expect(r.code).toBe(1);
+    const rejects = fs.readFileSync(path.join(out, D, 'rejects', 'edd.rejects.csv'), 'utf8').trim().split('\n');
+    expect(rejects.length).toBe(1 + n + 2); // CSV header, every line of the file
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, D, 'manifest.json'), 'utf8'));
+    expect(manifest.inputs.find((i: { file: string }) => i.file === 'edd/ZZ_BIG.txt')).toMatchObject({ status: 'rejected', read: n + 2, loaded: 0, rejected: n + 2 });
   });
 
   it('an order that cannot be written: SUPPRESS UNWRITABLE_VALUE, no ledger row, exit 1, the rest written', async () => {

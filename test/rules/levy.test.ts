@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { computeDerivedFacts } from '../../src/rules/derived.ts';
-import { decideLevy, LEVY_REASONS } from '../../src/rules/levy.ts';
+import { decideLevy, LEVY_REASONS, summarizeLevy } from '../../src/rules/levy.ts';
 import { summarizeInboundMatches } from '../../src/rules/matching.ts';
 import { FIXED_WIDTH_INBOUND } from '../../src/interfaces.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
@@ -30,7 +30,8 @@ function fidm(accounts: Array<Partial<FidmAccount>>, inst: Institution = BANK, f
 
 function decide() {
   computeDerivedFacts(w.db, D, config);
-  return decideLevy(w.db, D, config);
+  decideLevy(w.db, D, config);
+  return summarizeLevy(w.db, D);
 }
 
 function only() {
