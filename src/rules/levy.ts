@@ -177,9 +177,8 @@ export function decideLevy(db: Db, businessDate: string, config: Config): void {
             w.balance_cents, w.account_type, w.account_status, w.trust_indicator, w.match_flag,
             o.principal, o.total, o.days_delinquent, o.cswn_sent_date,
             o.primary_case_id, o.primary_lcsa_code,
-            i.incomplete AS institution_incomplete,
-            CASE
-              WHEN ${firstGateSql(GATE_ORDER)} IS NOT NULL THEN ${firstGateSql(GATE_ORDER)}
+            -- the first failing gate, else the first failing levy reason, else NULL (eligible)
+            coalesce(${firstGateSql(GATE_ORDER)}, CASE
               WHEN o.ssi_recipient THEN 'SSI_RECIPIENT'
               WHEN o.uib_dib_recipient THEN 'UIB_DIB_RECIPIENT'
               WHEN o.compliant THEN 'NOT_DELINQUENT'
@@ -194,7 +193,7 @@ export function decideLevy(db: Db, businessDate: string, config: Config): void {
                              AND l.business_date BETWEEN date(:d, :relevyFrom) AND date(:d, '-1 day'))
                 THEN 'RECENTLY_LEVIED'
               WHEN i.incomplete THEN 'INSTITUTION_INCOMPLETE'
-            END AS reason,
+            END) AS reason,
             0 AS levy_cents
      FROM winner w
      JOIN obligor_facts o ON o.person_id = w.person_id
