@@ -240,6 +240,11 @@ function describeWhere(where: WhereDef): string {
  */
 export interface FileFormatter {
   format(recordName: string, values: Partial<RecordValues>): FormattedRecord;
+  /**
+   * Appends a detail record the caller already formatted (e.g. to find out whether it can be
+   * written at all) without formatting it again. Headers and trailers go through `format`.
+   */
+  accept(recordName: string, formatted: FormattedRecord): FormattedRecord;
 }
 
 export function createFileFormatter(compiled: CompiledLayout): FileFormatter {
@@ -264,6 +269,12 @@ export function createFileFormatter(compiled: CompiledLayout): FileFormatter {
       // Count what a reader will read (upper-cased, transliterated, truncated), not what was given.
       controls.add(record, compiled.parse(formatted.line).values);
       if (record.occurs === 'batchTrailer') controls.closeBatch();
+      return formatted;
+    },
+    accept(recordName, formatted) {
+      const record = compiled.recordByName(recordName);
+      if (record.occurs !== 'many') throw new Error(`${recordName}: only detail records can be appended pre-formatted`);
+      controls.add(record, compiled.parse(formatted.line).values);
       return formatted;
     },
   };

@@ -3,7 +3,7 @@
  * filled by the layout's controls (layout/controls.ts), LF after every record, and what the
  * manifest reports (records per type, control values as written, truncated fields).
  */
-import type { CompiledLayout } from '../layout/codec.ts';
+import type { CompiledLayout, FormattedRecord } from '../layout/codec.ts';
 import { FormatError } from '../layout/codec.ts';
 import { createFileFormatter } from '../layout/controls.ts';
 import type { FileFormatter } from '../layout/controls.ts';
@@ -26,11 +26,13 @@ export class FixedWidthFileBuilder {
     for (const r of compiled.records) this.records[r.name] = 0;
   }
 
-  /** The FormatError a record would raise, without adding it (writers decide before committing). */
-  check(recordName: string, values: Partial<RecordValues>): FormatError | null {
+  /**
+   * Formats a record without adding it, so a writer can decide before committing to it: the
+   * FormatError it would raise, or the record to hand to `addChecked`.
+   */
+  check(recordName: string, values: Partial<RecordValues>): FormattedRecord | FormatError {
     try {
-      this.compiled.format(recordName, values);
-      return null;
+      return this.compiled.format(recordName, values);
     } catch (e) {
       if (e instanceof FormatError) return e;
       throw e;
@@ -39,7 +41,15 @@ export class FixedWidthFileBuilder {
 
   /** Appends a record; returns its 1-based line number in the file. */
   add(recordName: string, values: Partial<RecordValues>): number {
-    const { line, truncated } = this.formatter.format(recordName, values);
+    return this.append(recordName, this.formatter.format(recordName, values));
+  }
+
+  /** Appends a detail record formatted by `check` (not formatted twice). */
+  addChecked(recordName: string, formatted: FormattedRecord): number {
+    return this.append(recordName, this.formatter.accept(recordName, formatted));
+  }
+
+  private append(recordName: string, { line, truncated }: FormattedRecord): number {
     this.lines.push(line);
     this.records[recordName] = (this.records[recordName] ?? 0) + 1;
     this.truncated += truncated.length;

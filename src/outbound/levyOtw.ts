@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { OutboundBuild } from '../interfaces.ts';
 import { compileLayout, FormatError } from '../layout/codec.ts';
+import type { FormattedRecord } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
@@ -69,22 +70,21 @@ export function buildLevyOtw(db: Db, businessDate: string, _config: Config): Out
 
   const writeBatch = (fein: string, batch: OrderRow[]) => {
     // Format the batch's orders first: a batch whose every order is unwritable is not opened.
-    const details: Array<{ row: OrderRow; values: RecordValues }> = [];
+    const details: Array<{ row: OrderRow; record: FormattedRecord }> = [];
     for (const row of batch) {
-      const values = detailValues(row, businessDate);
-      const problem = file.check('detail', values);
-      if (problem) unwritable.push({ decisionId: row.decision_id, problem });
-      else details.push({ row, values });
+      const record = file.check('detail', detailValues(row, businessDate));
+      if (record instanceof FormatError) unwritable.push({ decisionId: row.decision_id, problem: record });
+      else details.push({ row, record });
     }
     if (details.length === 0) return;
     const header = batchHeaderValues(fein, JSON.parse(batch[0]!.facts).institution as Institution);
-    const headerProblem = file.check('batchHeader', header);
-    if (headerProblem) {
-      for (const { row } of details) unwritable.push({ decisionId: row.decision_id, problem: headerProblem });
+    const checkedHeader = file.check('batchHeader', header);
+    if (checkedHeader instanceof FormatError) {
+      for (const { row } of details) unwritable.push({ decisionId: row.decision_id, problem: checkedHeader });
       return;
     }
     file.openBatch('batchHeader', header);
-    for (const { row, values } of details) written.push({ decisionId: row.decision_id, line: file.add('detail', values) });
+    for (const { row, record } of details) written.push({ decisionId: row.decision_id, line: file.addChecked('detail', record) });
     file.closeBatch('batchTrailer');
   };
 

@@ -138,3 +138,26 @@ describe('file formatter (writers)', () => {
     expect(() => other.format('trailer', { detailCount: '000000005' })).toThrow(/trailer\.detailCount: given 000000005 but the control computes 000000001/);
   });
 });
+
+describe('createFileFormatter.accept', () => {
+  it('counts a pre-formatted detail exactly as format does, and refuses headers and trailers', () => {
+    const compiled = compileLayout(fixedLayout('levy-otw'));
+    const detail = {
+      ssn: '123456789', lastName: 'PENA', firstName: 'ANA', caseId: 'C1', lcsaCode: '037', accountNumber: 'A1',
+      accountType: '04', levyAmount: 12345, exemptAmount: 0, totalArrears: 50000, orderDate: '2026-11-20',
+    };
+    const header = { fileCreationDate: '2026-11-20', businessDate: '2026-11-20', fileSequence: '000001' };
+    const bank = { fein: '941234567', institutionName: 'BANK', institutionAddressLine1: '1 MAIN', institutionCity: 'SACRAMENTO', institutionState: 'CA', institutionZip: '95814' };
+    const write = (pre: boolean) => {
+      const f = createFileFormatter(compiled);
+      const lines = [f.format('header', header).line, f.format('batchHeader', bank).line];
+      for (let i = 0; i < 3; i++) lines.push(pre ? f.accept('detail', compiled.format('detail', detail)).line : f.format('detail', detail).line);
+      lines.push(f.format('batchTrailer', {}).line, f.format('trailer', {}).line);
+      return lines;
+    };
+    expect(write(true)).toEqual(write(false));
+    expect(write(true).at(-1)!.slice(0, 31)).toBe('T000000003000000000037035000001');
+    const f = createFileFormatter(compiled);
+    expect(() => f.accept('trailer', compiled.format('trailer', { detailCount: '000000000', amountTotal: 0, batchCount: '000000' }))).toThrow(/only detail records/);
+  });
+});
