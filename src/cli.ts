@@ -15,6 +15,7 @@ import { runNight } from './runner/night.ts';
 import type { RunResult } from './runner/night.ts';
 import { isKnownInterface, INBOUND_IDS, OUTBOUND_IDS } from './interfaces.ts';
 import { validateFile } from './validate.ts';
+import { isCalendarDate } from './layout/csvSchema.ts';
 import { loadLicensingBoards } from './reference.ts';
 import { listRuns } from './runner/runs.ts';
 import { LayoutError } from './layout/schema.ts';
@@ -27,7 +28,7 @@ class UsageError extends Error {
 }
 
 function businessDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (!isCalendarDate(value)) {
     throw new InvalidArgumentError(`expected a business date as YYYY-MM-DD, got '${value}'`);
   }
   return value;

@@ -10,15 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isCalendarDate } from './layout/csvSchema.ts';
 
 /** Package root (one level above src/), independent of the working directory. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REFERENCE_DIR = path.join(PACKAGE_ROOT, 'schemas', 'reference');
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+const isoDate = z.string().refine(isCalendarDate, 'expected a calendar date as YYYY-MM-DD');
 const cents = z.number().int().nonnegative();
 const days = z.number().int().nonnegative();
 const countyCode = z.string().regex(/^\d{3}$/, 'expected a 3-digit county FIPS code');
