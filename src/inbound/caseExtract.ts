@@ -21,6 +21,7 @@ import type { StoredValue } from '../layout/csvSchema.ts';
 import { maskValue } from '../types.ts';
 import type { RejectRow } from '../types.ts';
 import { progress } from '../io/progress.ts';
+import { isRegularFileInside } from '../io/inboxFile.ts';
 
 export interface CaseExtractFileResult {
   /** 'participants.csv' */
@@ -185,19 +186,18 @@ export async function loadCaseExtract(db: Database.Database, dir: string, option
 /** null when the file can be read; otherwise why not. Symlinks are followed only inside the inbox. */
 function whyNotReadable(filePath: string, dir: string): string | null {
   if (!fs.existsSync(dir)) return `case-extract folder ${dir} does not exist; the snapshot needs all five files`;
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(filePath);
-  } catch {
-    return 'file is missing; the snapshot needs all five files';
-  }
-  if (stat.isFile()) return null;
-  if (stat.isSymbolicLink()) {
-    const inbox = fs.realpathSync(path.resolve(dir, '..', '..'));
-    const target = fs.existsSync(filePath) ? fs.realpathSync(filePath) : '';
-    if (target.startsWith(inbox + path.sep) && fs.statSync(target).isFile()) return null;
-  }
+  if (!fs.existsSync(filePath) && !isSymlink(filePath)) return 'file is missing; the snapshot needs all five files';
+  // dir is <inbox>/<date>/case-extract
+  if (isRegularFileInside(filePath, path.resolve(dir, '..', '..'))) return null;
   return 'not a regular file inside the inbox (symlink out of the inbox, folder or device); not read';
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function fileLevelReject(file: CsvFileDef, problem: string): RejectRow {

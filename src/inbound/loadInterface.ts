@@ -14,6 +14,7 @@ import type { CompiledLayout } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import { readFixedWidthFile } from './fixedWidthReader.ts';
 import { sha256File } from '../io/atomicWrite.ts';
+import { isRegularFileInside } from '../io/inboxFile.ts';
 import type { RejectRow } from '../types.ts';
 import type { Logger } from '../log.ts';
 import { progress } from '../io/progress.ts';
@@ -89,17 +90,9 @@ export function storeRejects(db: Db, businessDate: string, interfaceId: string, 
 export function listInterfaceFiles(dir: string, inboxRoot: string): { files: string[]; refused: RejectRow[] } {
   const files: string[] = [];
   const refused: RejectRow[] = [];
-  const root = fs.realpathSync(inboxRoot);
   for (const name of fs.readdirSync(dir).sort()) {
     if (name.startsWith('.')) continue; // editor swap files, partial uploads (.part), .DS_Store
-    const full = path.join(dir, name);
-    const st = fs.lstatSync(full);
-    let ok = st.isFile();
-    if (st.isSymbolicLink()) {
-      const target = fs.realpathSync(full);
-      ok = target.startsWith(root + path.sep) && fs.statSync(target).isFile();
-    }
-    if (ok) files.push(name);
+    if (isRegularFileInside(path.join(dir, name), inboxRoot)) files.push(name);
     else
       refused.push({
         file: name,

@@ -231,6 +231,27 @@ describe('nightly when something is wrong', () => {
     expect(bad.read).toBe(bad.rejected);
   });
 
+  it('refuses a symlink out of the inbox, a dangling symlink and a folder, and loads the rest', async () => {
+    const inbox = copyInbox();
+    const out = tmpDir();
+    const outside = path.join(tmpDir(), 'secret.txt');
+    fs.writeFileSync(outside, 'not for csebatch\n');
+    const fidmDir = path.join(inbox, D, 'fidm');
+    fs.symlinkSync(outside, path.join(fidmDir, 'ZZ_OUT.txt'));
+    fs.symlinkSync(path.join(fidmDir, 'nothing-here'), path.join(fidmDir, 'ZZ_DANGLING.txt'));
+    fs.mkdirSync(path.join(fidmDir, 'ZZ_FOLDER'));
+    await cli('nightly', '--date', DATES[0], '--inbox', inbox, '--out', out);
+    const r = await cli('nightly', '--date', D, '--inbox', inbox, '--out', out);
+    expect(r.code).toBe(1);
+    const rejects = rows(path.join(out, D, 'rejects', 'fidm.rejects.csv'));
+    expect(rejects.map((x) => [x.file, x.line, x.reason])).toEqual([
+      ['ZZ_DANGLING.txt', '0', 'FILE_REJECTED'],
+      ['ZZ_FOLDER', '0', 'FILE_REJECTED'],
+      ['ZZ_OUT.txt', '0', 'FILE_REJECTED'],
+    ]);
+    expect(fs.readFileSync(path.join(out, D, 'levy-otw.txt'), 'latin1')).toBe(fs.readFileSync(path.join(GOLDEN, D, 'levy-otw.txt'), 'latin1'));
+  });
+
   it('a file already loaded on an earlier night is recorded as a duplicate and not loaded again', async () => {
     const inbox = copyInbox();
     const out = tmpDir();
