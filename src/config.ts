@@ -65,10 +65,64 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    iwo: z
+      .object({
+        /** "Arrears over 12 weeks" on an IWO: case days delinquent at least this (DOMAIN 6.1). */
+        arrearsOver12WeeksDays: days.default(84),
+        /** CCPA limit (percent) without / with other dependents, plus the bonus when arrears are over 12 weeks. */
+        ccpaPercent: z.number().int().min(0).max(99).default(60),
+        ccpaPercentOtherDependents: z.number().int().min(0).max(99).default(50),
+        ccpaPercentArrearsBonus: z.number().int().min(0).max(99).default(5),
+        /** EDD UIB/DIB and DIR temporary disability are withheld at this percent of the weekly amount (6.2). */
+        eddWithholdPercent: z.number().int().min(1).max(100).default(25),
+        dirTdWithholdPercent: z.number().int().min(1).max(100).default(25),
+        /** CalPERS withholding is capped at this percent of the gross benefit, and lump sums at this percent. */
+        calpersCapPercent: z.number().int().min(1).max(100).default(50),
+        calpersLumpSumPercent: z.number().int().min(1).max(100).default(50),
+        /** Insurance claims at or above this estimated payment get a lump-sum IWO (Insurance Code 13550). */
+        insuranceMinPaymentCents: cents.default(100_000),
+      })
+      .strict()
+      .prefault({}),
     lien: z
       .object({
         /** County codes that accept e-recorded liens (lien type E). */
         eRecordingCounties: z.array(countyCode).default([]),
+        /** Interest rate on the abstract of judgment, in thousandths of a percent (10.000%). */
+        interestRateThousandths: z.number().int().nonnegative().default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    cswn: z
+      .object({
+        /** A notice this system sent within this many days before D is not sent again (DOMAIN 6.10). */
+        resendAfterDays: days.default(365),
+      })
+      .strict()
+      .prefault({}),
+    license: z
+      .object({
+        /** SB 1055 (FC 17520.5): DMV submissions excluded for low household income from this date. */
+        sb1055From: isoDate.default('2025-01-01'),
+        /** Household income at or below this percent of the county median is excluded. */
+        sb1055IncomePercent: z.number().int().min(0).max(100).default(70),
+        /** From this date SB 1055 applies only to licenses whose class is not COMMERCIAL. */
+        sb1055CommercialChangeFrom: isoDate.default('2027-01-01'),
+        /** The board code of the DMV in the licensing-board list (SB 1055 applies to DMV only). */
+        dmvBoardCode: z.string().min(1).default('DMV'),
+      })
+      .strict()
+      .prefault({}),
+    fop: z
+      .object({
+        /** Tax refund offset: assigned amount at least this, or non-assigned at least the other (45 CFR 303.72). */
+        taxAssignedMinCents: cents.default(15_000),
+        taxNonAssignedMinCents: cents.default(50_000),
+        /** Administrative offset: amount at least this and obligor days delinquent at least the day count. */
+        admMinCents: cents.default(2_500),
+        admMinDaysDelinquent: days.default(30),
+        /** Passport denial: A + N above this, released only at a zero balance. */
+        passportMinCents: cents.default(250_000),
       })
       .strict()
       .prefault({}),
@@ -77,6 +131,8 @@ export const configSchema = z
         identificationPrefix: z.string().min(1).default('CADCSS'),
         reporterName: z.string().min(1).default('CALIFORNIA DEPT OF CHILD SUPPORT SERVICES'),
         reporterAddress: z.string().min(1).default('11150 INTERNATIONAL DR RANCHO CORDOVA CA 95670'),
+        /** The first report of a case needs the credit notice sent at least this many days before D (FC 4701). */
+        noticeDays: days.default(30),
       })
       .strict()
       .prefault({}),

@@ -39,6 +39,13 @@ export interface OutboundBuild {
   unwritable: number;
 }
 
+/** What a mechanism or writer may need to know about the run besides D and the configuration. */
+export interface RunContext {
+  /** `nightly`, or `run` with the interface ids the operator asked for */
+  command: 'nightly' | 'run';
+  requested: readonly string[];
+}
+
 export interface Mechanism {
   id: string;
   /** inbound interfaces whose records the mechanism acts on (besides the case extract) */
@@ -46,7 +53,7 @@ export interface Mechanism {
   /** outbound interfaces it writes, besides its tasks in tasks.csv */
   outputs: string[];
   /** writes D's decisions, tasks and ledger rows (replacing an earlier run of D) */
-  decide(db: Db, businessDate: string, config: Config): void;
+  decide(db: Db, businessDate: string, config: Config, ctx: RunContext): void;
   /** the counts and amounts the manifest summary shows, read back from the store */
   summarize(db: Db, businessDate: string): Record<string, unknown>;
 }
@@ -55,9 +62,10 @@ export interface OutboundInterface {
   id: string;
   mechanism: string;
   /** formats D's file(s) from decisions and ledger; may turn unwritable decisions into SUPPRESS */
-  build(db: Db, businessDate: string, config: Config): OutboundBuild;
+  build(db: Db, businessDate: string, config: Config, ctx: RunContext): OutboundBuild;
 }
 
+// Registration: one entry per mechanism, in the order they run; one per outbound file.
 export const MECHANISMS: Mechanism[] = [
   {
     id: LEVY_MECHANISM,

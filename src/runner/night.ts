@@ -280,10 +280,11 @@ function runMechanism(
   const d = opts.businessDate;
   const outputs = OUTBOUND.filter((o) => o.mechanism === m.id);
   let unwritable = 0;
+  const ctx = { command: opts.command, requested: opts.interfaces };
   const files = db.transaction(() => {
-    m.decide(db, d, opts.config);
+    m.decide(db, d, opts.config, ctx);
     const built = outputs.flatMap((o) => {
-      const b = o.build(db, d, opts.config);
+      const b = o.build(db, d, opts.config, ctx);
       unwritable += b.unwritable;
       return b.files;
     });

@@ -36,7 +36,7 @@ export function openDb(file: string): Db {
 /** Applies every migration newer than the database's `user_version`, each in its own transaction. */
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (const m of MIGRATIONS) {
+  for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);

@@ -148,4 +148,37 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  // Each mechanism's ledger is its own migration (versions are applied in ascending order).
+  {
+    version: 2,
+    description: 'income withholding ledger (employer and match IWOs, DOMAIN 6.1-6.2)',
+    sql: `
+      -- One row per IWO action decided on a business date. The order in force for a key is the
+      -- latest row before D whose action is ORG or AMD (a TRM ends it); LUM rows make a lump sum
+      -- once per claim. A rerun of D replaces D's rows.
+      CREATE TABLE iwo_ledger (
+        business_date TEXT NOT NULL,
+        source        TEXT NOT NULL,             -- employer | edd | dir-wc | ocss-im | calpers
+        ledger_key    TEXT NOT NULL,             -- employer: case_id|fein; edd: claim id; dir-wc: claim number;
+                                                 -- ocss-im: person|insurer|claim; calpers: member id|benefit type
+        action        TEXT NOT NULL,             -- ORG | AMD | TRM | LUM
+        person_id     TEXT NOT NULL,
+        case_id       TEXT NOT NULL,             -- the employer case, or the obligor's primary case
+        lcsa_code     TEXT,
+        fein          TEXT NOT NULL,             -- the payer that receives the document
+        current_support_cents INTEGER NOT NULL,  -- monthly amounts AMD compares (0 on TRM and match IWOs)
+        arrears_payment_cents INTEGER NOT NULL,
+        -- JSON: the detail field values the rules decided, by eiwo layout field name: action,
+        -- payer identity (employer* fields), amounts and frequencies, arrearsGreaterThan12Weeks,
+        -- withholdPer*, ccpaPercentLimit, lumpSumPaymentAmount, child1..6 fields. The writer adds
+        -- the constants, the employee and obligee, tracking number and controls.
+        dtl_values    TEXT NOT NULL,
+        decision_id   INTEGER NOT NULL,
+        PRIMARY KEY (business_date, source, ledger_key)
+      );
+      CREATE INDEX iwo_ledger_by_key ON iwo_ledger (source, ledger_key, business_date);
+      CREATE INDEX iwo_ledger_by_payer ON iwo_ledger (business_date, fein, case_id);
+    `,
+  },
+  // next migration here
 ];
