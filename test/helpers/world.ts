@@ -132,6 +132,61 @@ export class World {
     return this;
   }
 
+  /** employers.csv row (defaults: a complete California employer). */
+  addEmployer(id: string, over: Row = {}): this {
+    this.insert('ce_employers', {
+      line: 0,
+      employer_id: id,
+      fein: '941111111',
+      name: 'ACME WIDGETS INC',
+      address_line1: '500 INDUSTRIAL WAY',
+      address_line2: null,
+      city: 'FRESNO',
+      state: 'CA',
+      zip: '93721',
+      contact_name: null,
+      phone: null,
+      email: null,
+      ...over,
+    });
+    return this;
+  }
+
+  /** children.csv row. */
+  addChild(caseId: string, seq: number, over: Row = {}): this {
+    this.insert('ce_children', {
+      line: 0,
+      case_id: caseId,
+      child_seq: seq,
+      last_name: 'GARCIA',
+      first_name: `CHILD${seq}`,
+      middle_name: null,
+      suffix: null,
+      dob: '2015-05-05',
+      ...over,
+    });
+    return this;
+  }
+
+  /** licenses.csv row. */
+  addLicense(personId: string, boardCode: string, over: Row = {}): this {
+    this.insert('ce_licenses', {
+      line: 0,
+      person_id: personId,
+      board_code: boardCode,
+      license_number: `${boardCode}-${personId}`,
+      license_class: null,
+      ...over,
+    });
+    return this;
+  }
+
+  /** Any other row, straight into a table (ledgers of earlier nights, …). */
+  addRow(table: string, row: Row): this {
+    this.insert(table, row);
+    return this;
+  }
+
   /** A staged record of any fixed-width interface, at the next line of its file. */
   addStaged(iface: string, record: string, fileId: number, values: Row): number {
     const line = this.line(fileId);
