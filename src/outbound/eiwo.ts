@@ -1,0 +1,225 @@
+/**
+ * `eiwo.txt`: the e-IWO flat file of business date D (DOMAIN 6.1/6.2, layout eiwo), written from
+ * D's IWO ledger rows (employer and match IWOs). FHI; one batch (BHI, DTL…, BTI) per payer FEIN in
+ * ascending order, details by case id then SSN; FTI. Trailer controls come from the layout; BTI
+ * repeats its BHI's control number and FTI its FHI's.
+ *
+ * Control numbers (DOMAIN 6.1, reproduced by a rerun of D): file = "06000" + CCYYMMDD +
+ * "000000000"; batch = "06000" + CCYYMMDD + the batch's 9-digit position (000000001 first). A file
+ * holds at most 99,999 batches (FTI batch count is 5 digits): further batches go to `eiwo-002.txt`,
+ * `eiwo-003.txt`… whose file control numbers are "06000" + CCYYMMDD + "9" + 8-digit file number;
+ * batch positions continue across the files. No wall clock: creation date D, time 000000.
+ *
+ * A record that cannot be written turns its decision into SUPPRESS UNWRITABLE_VALUE and its ledger
+ * row is removed (the order in force is unchanged).
+ */
+import type { Config } from '../config.ts';
+import type { Db } from '../store/db.ts';
+import type { OutboundBuild, RunContext } from '../interfaces.ts';
+import { compileLayout, FormatError } from '../layout/codec.ts';
+import type { FormattedRecord } from '../layout/codec.ts';
+import { fixedLayout } from '../layout/registry.ts';
+import type { FieldValue, RecordValues } from '../types.ts';
+import { markUnwritable } from '../rules/unwritable.ts';
+import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
+import { fileSequence } from './outputs.ts';
+import { loadEiwoConstants } from './eiwoReference.ts';
+import type { EiwoConstants } from './eiwoReference.ts';
+
+export const EIWO = 'eiwo';
+/** FTI.batchCount is N(5). */
+export const MAX_BATCHES_PER_FILE = 99_999;
+/** creation time of every header: no wall clock in outputs (OPERATIONS "Deterministic") */
+const CREATION_TIME = '000000';
+
+let compiled: ReturnType<typeof compileLayout> | undefined;
+function codec() {
+  return (compiled ??= compileLayout(fixedLayout(EIWO)));
+}
+
+export interface EiwoBuildOptions {
+  /** batches per file before the next file starts (tests use a small number) */
+  maxBatchesPerFile?: number;
+  /** the constants file (defaults to the shipped schemas/reference/eiwo-constants.json) */
+  constantsFile?: string;
+}
+
+/** `eiwo.txt` for file 1, then `eiwo-002.txt`, `eiwo-003.txt`… */
+export function eiwoFileName(fileNumber: number): string {
+  return fileNumber === 1 ? 'eiwo.txt' : `eiwo-${String(fileNumber).padStart(3, '0')}.txt`;
+}
+
+export function fileControlNumber(fips: string, businessDate: string, fileNumber: number): string {
+  const ymd = businessDate.replaceAll('-', '');
+  return fileNumber === 1 ? `${fips}${ymd}000000000` : `${fips}${ymd}9${String(fileNumber).padStart(8, '0')}`;
+}
+
+export function batchControlNumber(fips: string, businessDate: string, batchPosition: number): string {
+  return `${fips}${businessDate.replaceAll('-', '')}${String(batchPosition).padStart(9, '0')}`;
+}
+
+interface DocumentRow {
+  decision_id: number;
+  source: string;
+  ledger_key: string;
+  action: string;
+  case_id: string;
+  fein: string;
+  dtl_values: string;
+  seq: number;
+  ssn: string | null;
+  last_name: string | null;
+  first_name: string | null;
+  middle_name: string | null;
+  suffix: string | null;
+  dob: string | null;
+  order_id: string | null;
+  tribunal: string | null;
+  obligee_last_name: string | null;
+  obligee_first_name: string | null;
+  obligee_middle_name: string | null;
+  obligee_suffix: string | null;
+}
+
+/** The runner's entry point (OUTBOUND registration). */
+export function buildEiwo(db: Db, businessDate: string, _config: Config, _ctx?: RunContext): OutboundBuild {
+  return buildEiwoFiles(db, businessDate);
+}
+
+export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildOptions = {}): OutboundBuild {
+  const maxBatches = options.maxBatchesPerFile ?? MAX_BATCHES_PER_FILE;
+  if (!Number.isInteger(maxBatches) || maxBatches < 1 || maxBatches > MAX_BATCHES_PER_FILE) {
+    throw new RangeError(`maxBatchesPerFile must be 1-${MAX_BATCHES_PER_FILE}, not ${maxBatches}`);
+  }
+  const layout = codec();
+  const constants = options.constantsFile === undefined ? loadEiwoConstants(layout) : loadEiwoConstants(layout, options.constantsFile);
+  const fips = constants.stateFipsCode;
+  // The layout has no file sequence field; the night is still counted (every file written nightly).
+  fileSequence(db, EIWO, businessDate);
+
+  const files: Array<{ builder: FixedWidthFileBuilder; controlNumber: string; batches: number }> = [];
+  const openFile = () => {
+    const number = files.length + 1;
+    const builder = new FixedWidthFileBuilder(layout, EIWO, eiwoFileName(number));
+    const controlNumber = fileControlNumber(fips, businessDate, number);
+    builder.add('header', { controlNumber, creationDate: businessDate, creationTime: CREATION_TIME });
+    const file = { builder, controlNumber, batches: 0 };
+    files.push(file);
+    return file;
+  };
+  let current = openFile();
+  let batchPosition = 0;
+
+  // Iterated, not loaded whole. The connection cannot write while the iterator is open, so
+  // unwritable records and output references are applied after.
+  const rows = db
+    .prepare(
+      `SELECT l.decision_id, l.source, l.ledger_key, l.action, l.case_id, l.fein, l.dtl_values,
+              row_number() OVER (PARTITION BY l.case_id ORDER BY l.fein, p.ssn, l.source, l.ledger_key) AS seq,
+              p.ssn, p.last_name, p.first_name, p.middle_name, p.suffix, p.dob,
+              c.order_id, c.tribunal,
+              ob.last_name AS obligee_last_name, ob.first_name AS obligee_first_name,
+              ob.middle_name AS obligee_middle_name, ob.suffix AS obligee_suffix
+       FROM iwo_ledger l
+       LEFT JOIN ce_participants p ON p.person_id = l.person_id
+       LEFT JOIN ce_cases c ON c.case_id = l.case_id
+       LEFT JOIN ce_participants ob ON ob.person_id = c.obligee_person_id
+       WHERE l.business_date = ?
+       ORDER BY l.fein, l.case_id, p.ssn, l.source, l.ledger_key`,
+    )
+    .iterate(businessDate) as IterableIterator<DocumentRow>;
+
+  const unwritable: Array<{ row: DocumentRow; problem: FormatError }> = [];
+  const written: Array<{ decisionId: number; ref: string }> = [];
+
+  const writeBatch = (fein: string, batch: DocumentRow[]) => {
+    // Format the details first: a batch whose every record is unwritable is not opened.
+    const details: Array<{ row: DocumentRow; record: FormattedRecord }> = [];
+    for (const row of batch) {
+      const record = current.builder.check('detail', detailValues(row, businessDate, constants));
+      if (record instanceof FormatError) unwritable.push({ row, problem: record });
+      else details.push({ row, record });
+    }
+    if (details.length === 0) return;
+    const header = { controlNumber: '', ein: fein, creationDate: businessDate, creationTime: CREATION_TIME };
+    const probe = current.builder.check('batchHeader', { ...header, controlNumber: batchControlNumber(fips, businessDate, batchPosition + 1) });
+    if (probe instanceof FormatError) {
+      for (const { row } of details) unwritable.push({ row, problem: probe });
+      return;
+    }
+    if (current.batches >= maxBatches) {
+      current.builder.close('trailer', { controlNumber: current.controlNumber });
+      current = openFile();
+    }
+    batchPosition += 1;
+    current.batches += 1;
+    const controlNumber = batchControlNumber(fips, businessDate, batchPosition);
+    current.builder.openBatch('batchHeader', { ...header, controlNumber });
+    for (const { row, record } of details) {
+      const line = current.builder.addChecked('detail', record);
+      written.push({ decisionId: row.decision_id, ref: `${eiwoFileName(files.length)}:${line}` });
+    }
+    current.builder.closeBatch('batchTrailer', { controlNumber });
+  };
+
+  let batch: DocumentRow[] = [];
+  for (const row of rows) {
+    if (batch.length > 0 && batch[0]!.fein !== row.fein) {
+      writeBatch(batch[0]!.fein, batch);
+      batch = [];
+    }
+    batch.push(row);
+  }
+  if (batch.length > 0) writeBatch(batch[0]!.fein, batch);
+  current.builder.close('trailer', { controlNumber: current.controlNumber });
+
+  const dropLedger = db.prepare('DELETE FROM iwo_ledger WHERE business_date = ? AND source = ? AND ledger_key = ?');
+  for (const u of unwritable) {
+    markUnwritable(db, u.row.decision_id, u.problem);
+    dropLedger.run(businessDate, u.row.source, u.row.ledger_key);
+  }
+  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
+  for (const w of written) setRef.run(w.ref, w.decisionId);
+  return { files: files.map((f) => f.builder.result()), unwritable: unwritable.length };
+}
+
+/**
+ * One DTL record: the shipped constants, then the employee (the obligor), the obligee and the
+ * order of the case, then what the rules decided (ledger dtl_values), then the fields this writer
+ * owns: action, document date, case id, payer FEIN (= the batch EIN), tracking number, remittance id.
+ */
+function detailValues(row: DocumentRow, businessDate: string, constants: EiwoConstants): RecordValues {
+  const decided = JSON.parse(row.dtl_values) as Record<string, FieldValue>;
+  // the migration's comment names `action` among the decided values; the layout field is documentActionCode
+  delete decided.action;
+  const values: RecordValues = {
+    ...constants.detail,
+    employeeLastName: row.last_name,
+    employeeFirstName: row.first_name,
+    employeeMiddleName: row.middle_name,
+    employeeSuffix: row.suffix,
+    employeeSsn: row.ssn,
+    employeeBirthDate: row.dob,
+    obligeeLastName: row.obligee_last_name,
+    obligeeFirstName: row.obligee_first_name,
+    obligeeMiddleName: row.obligee_middle_name,
+    obligeeSuffix: row.obligee_suffix,
+    orderIdentifier: row.order_id,
+    issuingTribunalName: row.tribunal,
+    ...decided,
+    documentActionCode: row.action,
+    documentDate: businessDate,
+    caseId: row.case_id,
+    employerFein: row.fein,
+    // unique and deterministic: case id + D + the document's sequence among the case's documents of D
+    documentTrackingNumber: `${row.case_id}${businessDate.replaceAll('-', '')}${String(row.seq).padStart(3, '0')}`,
+    remittanceIdentifier: row.case_id,
+  };
+  if (row.action === 'TRM') {
+    // icd eiwo: day counts zero on TRM; the start instruction applies to ORG/AMD/LUM only
+    values.beginWithholdingDays = 0;
+    values.sendPaymentDays = 0;
+    values.withholdingStartInstruction = null;
+  }
+  return values;
+}
