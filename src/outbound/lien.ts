@@ -1,0 +1,80 @@
+/**
+ * `lien.txt`: abstracts of support judgment for county recorders filed on D (DOMAIN 6.9, layout
+ * lien), written from the lien ledger rows of D in case id then county order: the county, the
+ * judgment debtor (obligor) from the case extract, judgment amount, interest rate, lien type and
+ * abstract date as the ledger recorded them. Trailer amountTotal = sum of judgmentAmount.
+ */
+import type { Config } from '../config.ts';
+import type { Db } from '../store/db.ts';
+import type { OutboundBuild } from '../interfaces.ts';
+import type { RecordValues } from '../types.ts';
+import { buildNoticeFile, wireZip } from './noticeFile.ts';
+
+export const LIEN = 'lien';
+const FILE = 'lien.txt';
+
+interface LienRow {
+  decision_id: number;
+  case_id: string;
+  county_code: string;
+  order_id: string;
+  judgment_cents: number;
+  interest_rate_thousandths: number;
+  lien_type: string;
+  ssn: string | null;
+  last_name: string;
+  first_name: string;
+  middle_name: string | null;
+  suffix: string | null;
+  dob: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  city: string | null;
+  state: string | null;
+  zip: string | null;
+}
+
+export function buildLien(db: Db, businessDate: string, _config: Config): OutboundBuild {
+  const rows = () =>
+      db
+      .prepare(
+        `SELECT l.decision_id, l.case_id, l.county_code, l.order_id, l.judgment_cents, l.interest_rate_thousandths,
+                l.lien_type, p.ssn, p.last_name, p.first_name, p.middle_name, p.suffix, p.dob,
+                p.address_line1, p.address_line2, p.city, p.state, p.zip
+         FROM lien_ledger l
+         JOIN ce_participants p ON p.person_id = l.person_id
+         WHERE l.business_date = ?
+         ORDER BY l.case_id, l.county_code`,
+      )
+      .iterate(businessDate) as IterableIterator<LienRow>;
+  return buildNoticeFile(db, businessDate, {
+    interfaceId: LIEN,
+    file: FILE,
+    ledgerTable: 'lien_ledger',
+    rows,
+    detail: (row) => detailValues(row, businessDate),
+  });
+}
+
+function detailValues(row: LienRow, businessDate: string): Partial<RecordValues> {
+  return {
+    countyCode: row.county_code,
+    ssn: row.ssn,
+    lastName: row.last_name,
+    firstName: row.first_name,
+    middleName: row.middle_name,
+    suffix: row.suffix,
+    dob: row.dob,
+    addressLine1: row.address_line1,
+    addressLine2: row.address_line2,
+    city: row.city,
+    state: row.state,
+    zip: wireZip(row.zip),
+    caseId: row.case_id,
+    orderId: row.order_id,
+    judgmentAmount: row.judgment_cents,
+    interestRate: row.interest_rate_thousandths,
+    abstractDate: businessDate,
+    lienType: row.lien_type,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * What the three notice writers (nmsn, lien, cswn) share: a header, one detail per ledger row of D in
+ * the order the query gives (the natural key), a trailer whose controls the layout computes, header
+ * and trailer only on an empty night. A detail that cannot be written turns its decision into
+ * SUPPRESS UNWRITABLE_VALUE and its ledger row is removed (the ledger stays as if it was not sent);
+ * every written detail gets `output_ref` = `<file>:<line>` on its decision.
+ */
+import type { Db } from '../store/db.ts';
+import type { OutboundBuild } from '../interfaces.ts';
+import { compileLayout, FormatError } from '../layout/codec.ts';
+import type { CompiledLayout } from '../layout/codec.ts';
+import { fixedLayout } from '../layout/registry.ts';
+import type { RecordValues } from '../types.ts';
+import { markUnwritable } from '../rules/unwritable.ts';
+import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
+import { fileSequence } from './outputs.ts';
+
+const compiled = new Map<string, CompiledLayout>();
+
+/** The compiled layout of an interface, compiled once per process. */
+export function noticeCodec(interfaceId: string): CompiledLayout {
+  let c = compiled.get(interfaceId);
+  if (c === undefined) {
+    c = compileLayout(fixedLayout(interfaceId));
+    compiled.set(interfaceId, c);
+  }
+  return c;
+}
+
+export interface NoticeFileSpec<Row extends { decision_id: number }> {
+  interfaceId: string;
+  file: string;
+  /** the ledger table whose row is removed when its detail cannot be written */
+  ledgerTable: 'nmsn_ledger' | 'lien_ledger' | 'cswn_ledger';
+  /**
+   * D's ledger rows in natural-key order; iterated, never loaded whole. Called after the header is
+   * formatted: an open iterator keeps the connection busy, and the header's fileSequence writes.
+   */
+  rows: () => IterableIterator<Row>;
+  detail: (row: Row) => Partial<RecordValues>;
+}
+
+export function buildNoticeFile<Row extends { decision_id: number }>(db: Db, businessDate: string, spec: NoticeFileSpec<Row>): OutboundBuild {
+  const file = new FixedWidthFileBuilder(noticeCodec(spec.interfaceId), spec.interfaceId, spec.file);
+  file.add('header', {
+    fileCreationDate: businessDate, // no wall clock in outputs (OPERATIONS.md)
+    businessDate,
+    fileSequence: String(fileSequence(db, spec.interfaceId, businessDate)),
+  });
+
+  // The connection cannot write while the iterator is open: decisions are updated afterwards.
+  const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
+  const written: Array<{ decisionId: number; line: number }> = [];
+  const rows = spec.rows();
+  try {
+    for (const row of rows) {
+      const record = file.check('detail', spec.detail(row));
+      if (record instanceof FormatError) unwritable.push({ decisionId: row.decision_id, problem: record });
+      else written.push({ decisionId: row.decision_id, line: file.addChecked('detail', record) });
+    }
+  } finally {
+    rows.return?.(); // a failure mid-file must not leave the connection busy
+  }
+  file.close('trailer');
+
+  const dropLedger = db.prepare(`DELETE FROM ${spec.ledgerTable} WHERE decision_id = ?`);
+  for (const u of unwritable) {
+    markUnwritable(db, u.decisionId, u.problem);
+    dropLedger.run(u.decisionId);
+  }
+  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
+  for (const w of written) setRef.run(`${spec.file}:${w.line}`, w.decisionId);
+  return { files: [file.result()], unwritable: unwritable.length };
+}
+
+/** ZIP as the layouts take it: 5 digits, or ZIP+4 as 9 digits without hyphen. */
+export function wireZip(zip: string | null): string | null {
+  return zip === null ? null : zip.replace(/[-\s]/g, '');
+}
