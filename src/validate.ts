@@ -9,6 +9,7 @@ import { compileLayout } from './layout/codec.ts';
 import { readFixedWidthFile } from './inbound/fixedWidthReader.ts';
 import { validateCsvFile } from './layout/csvSchema.ts';
 import { FIXED_WIDTH_INBOUND } from './interfaces.ts';
+import { withMetro2Checks } from './validate/metro2.ts';
 import type { RejectRow } from './types.ts';
 
 export interface ValidationReport {
@@ -42,13 +43,18 @@ export async function validateFile(file: string, layoutId: string): Promise<Vali
     ...(spec?.fileFatalFields ? { fileFatalFields: spec.fileFatalFields } : {}),
     ...(spec?.tolerateLength ? { tolerateLength: spec.tolerateLength } : {}),
   });
+  // Metro 2: the bureaus' cross-field edits on top of the layout (src/validate/metro2.ts).
+  const checked =
+    layoutId === 'metro2'
+      ? await withMetro2Checks(compiled, file, name, result.rejects)
+      : { errors: result.rejects, rejectedLines: result.rejected };
   return {
     file: name,
     layout: layoutId,
-    valid: result.rejects.length === 0,
+    valid: checked.errors.length === 0,
     format: 'fixed',
     lines: result.read,
-    rejectedLines: result.rejected,
-    errors: result.rejects,
+    rejectedLines: checked.rejectedLines,
+    errors: checked.errors,
   };
 }
