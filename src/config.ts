@@ -25,11 +25,8 @@ export const configSchema = z
   .object({
     reference: z
       .object({
-        /**
-         * CSV county_code,year,median_income,source (HCD State Income Limits; sample where marked).
-         * No default yet: the table ships with the license-suspension mechanism (SB 1055).
-         */
-        countyMedianIncome: z.string().optional(),
+        /** CSV county_code,year,median_income,source (HCD State Income Limits; sample where marked). */
+        countyMedianIncome: z.string().default(path.join(REFERENCE_DIR, 'county-median-income.csv')),
         /** CSV board_code,name: the licensing boards this system certifies to. */
         licensingBoards: z.string().default(path.join(REFERENCE_DIR, 'licensing-boards.csv')),
       })

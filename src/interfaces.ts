@@ -8,7 +8,24 @@ import type { Db } from './store/db.ts';
 import type { FixedWidthInterfaceSpec } from './inbound/loadInterface.ts';
 import type { OutboundFile } from './outbound/outputs.ts';
 import { decideLevy, LEVY_MECHANISM, summarizeLevy } from './rules/levy.ts';
+import { decideWorklist, summarizeWorklist, WORKLIST_MECHANISM } from './rules/worklist.ts';
 import { buildLevyOtw } from './outbound/levyOtw.ts';
+import { decideIwo, IWO_MECHANISM, summarizeIwo } from './rules/iwo.ts';
+import { buildEiwo, EIWO } from './outbound/eiwo.ts';
+import { decideFop, FOP_MECHANISM, summarizeFop } from './rules/fop.ts';
+import { buildFopCert, FOP_CERT } from './outbound/fopCert.ts';
+import { decideFtb, FTB_MECHANISM, summarizeFtb } from './rules/ftb.ts';
+import { buildFtbCert, FTB_CERT } from './outbound/ftbCert.ts';
+import { decideMetro2, METRO2_MECHANISM, summarizeMetro2 } from './rules/metro2.ts';
+import { buildMetro2 } from './outbound/metro2.ts';
+import { decideLicense, LICENSE_MECHANISM, summarizeLicense } from './rules/license.ts';
+import { buildLicenseSlm, LICENSE_SLM } from './outbound/licenseSlm.ts';
+import { decideNmsn, NMSN_MECHANISM, summarizeNmsn } from './rules/nmsn.ts';
+import { decideLien, LIEN_MECHANISM, summarizeLien } from './rules/lien.ts';
+import { decideCswn, CSWN_MECHANISM, summarizeCswn } from './rules/cswn.ts';
+import { buildNmsn } from './outbound/nmsn.ts';
+import { buildLien } from './outbound/lien.ts';
+import { buildCswn } from './outbound/cswn.ts';
 
 /** The case extract: required every night, all-or-nothing (DOMAIN 3). */
 export const CASE_EXTRACT = 'case-extract';
@@ -37,6 +54,13 @@ export interface OutboundBuild {
   files: OutboundFile[];
   /** records that could not be written: their decisions were turned into SUPPRESS UNWRITABLE_VALUE */
   unwritable: number;
+  /**
+   * true when the writer did not recompute D's file(s) tonight (Metro 2 on a night it is not due):
+   * what an earlier run of D wrote is kept. Otherwise `files` replaces every file of the interface
+   * for D, and a file an earlier run of D wrote that is not in `files` is removed (`eiwo-002.txt`
+   * no longer needed, a Metro 2 month end that now has no base segment).
+   */
+  keepEarlier?: boolean;
 }
 
 /** What a mechanism or writer may need to know about the run besides D and the configuration. */
@@ -75,9 +99,41 @@ export const MECHANISMS: Mechanism[] = [
     decide: decideLevy,
     summarize: (db, d) => ({ ...summarizeLevy(db, d) }),
   },
+  // Employer IWOs (case extract) and match IWOs (EDD, DIR TD, insurance, CalPERS), one e-IWO file (DOMAIN 6.1, 6.2).
+  { id: IWO_MECHANISM, inputs: ['edd', 'dir-wc', 'ocss-im', 'calpers'], outputs: [EIWO], decide: decideIwo, summarize: (db, d) => ({ ...summarizeIwo(db, d) }) },
+  // Federal offset and FTB certification: ledger deltas every night (DOMAIN 6.6, 6.7); fop-rejects
+  // feed back into the ledger, fop-collections and ftb 'C' records are reported in the summary.
+  { id: FOP_MECHANISM, inputs: ['fop-rejects', 'fop-collections'], outputs: [FOP_CERT], decide: decideFop, summarize: (db, d) => ({ ...summarizeFop(db, d) }) },
+  { id: FTB_MECHANISM, inputs: ['ftb'], outputs: [FTB_CERT], decide: decideFtb, summarize: (db, d) => ({ ...summarizeFtb(db, d) }) },
+  {
+    id: LICENSE_MECHANISM,
+    // FTB 'I' records feed household income (DOMAIN 4), which decides the SB 1055 exclusion.
+    inputs: ['ftb'],
+    outputs: [LICENSE_SLM],
+    decide: (db, d, config) => decideLicense(db, d, config),
+    summarize: (db, d) => ({ ...summarizeLicense(db, d) }),
+  },
+  // NMSN, liens and CSWNs depend on the case extract only (DOMAIN 6.3, 6.9, 6.10).
+  { id: NMSN_MECHANISM, inputs: [], outputs: ['nmsn'], decide: decideNmsn, summarize: (db, d) => ({ ...summarizeNmsn(db, d) }) },
+  { id: LIEN_MECHANISM, inputs: [], outputs: ['lien'], decide: decideLien, summarize: (db, d) => ({ ...summarizeLien(db, d) }) },
+  { id: CSWN_MECHANISM, inputs: [], outputs: ['cswn'], decide: decideCswn, summarize: (db, d) => ({ ...summarizeCswn(db, d) }) },
+  // Match-driven worklist tasks: TSP manual levy, DIR PD / LS lien review (DOMAIN 6.2, 6.11); tasks.csv only.
+  { id: WORKLIST_MECHANISM, inputs: ['tsp', 'dir-wc'], outputs: [], decide: decideWorklist, summarize: (db, d) => ({ ...summarizeWorklist(db, d) }) },
+  // Runs every night (closure dates); its file only on month ends or `run metro2` (DOMAIN 6.8).
+  { id: METRO2_MECHANISM, inputs: [], outputs: ['metro2'], decide: decideMetro2, summarize: (db, d) => ({ ...summarizeMetro2(db, d) }) },
 ];
 
-export const OUTBOUND: OutboundInterface[] = [{ id: 'levy-otw', mechanism: LEVY_MECHANISM, build: buildLevyOtw }];
+export const OUTBOUND: OutboundInterface[] = [
+  { id: 'levy-otw', mechanism: LEVY_MECHANISM, build: buildLevyOtw },
+  { id: EIWO, mechanism: IWO_MECHANISM, build: buildEiwo },
+  { id: FOP_CERT, mechanism: FOP_MECHANISM, build: buildFopCert },
+  { id: FTB_CERT, mechanism: FTB_MECHANISM, build: buildFtbCert },
+  { id: LICENSE_SLM, mechanism: LICENSE_MECHANISM, build: buildLicenseSlm },
+  { id: 'nmsn', mechanism: NMSN_MECHANISM, build: buildNmsn },
+  { id: 'lien', mechanism: LIEN_MECHANISM, build: buildLien },
+  { id: 'cswn', mechanism: CSWN_MECHANISM, build: buildCswn },
+  { id: 'metro2', mechanism: METRO2_MECHANISM, build: buildMetro2 },
+];
 
 /** tasks.csv is written after every mechanism, from all of D's tasks. */
 export const TASKS = 'tasks';

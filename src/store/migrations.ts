@@ -180,5 +180,184 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX iwo_ledger_by_payer ON iwo_ledger (business_date, fein, case_id);
     `,
   },
+  {
+    version: 3,
+    description: 'notice ledgers: NMSN, real property liens, CSWN (DOMAIN 6.3, 6.9, 6.10)',
+    sql: `
+      -- One row per NMSN sent. A (case, FEIN) with a row on an earlier date is never sent again
+      -- (NMSNs are never repeated nor terminated). A rerun of D replaces D's rows.
+      CREATE TABLE nmsn_ledger (
+        business_date TEXT NOT NULL,
+        case_id       TEXT NOT NULL,
+        fein          TEXT NOT NULL,             -- employer that received the notice
+        employer_id   TEXT NOT NULL,             -- employers.employer_id it was sent to
+        person_id     TEXT NOT NULL,             -- the obligor (employee)
+        order_id      TEXT NOT NULL,             -- order requiring health coverage
+        children      TEXT NOT NULL,             -- JSON array of the children named (first six by child_seq):
+                                                 -- [{seq, lastName, firstName, dob}]
+        decision_id   INTEGER NOT NULL,
+        PRIMARY KEY (business_date, case_id, fein)
+      );
+      CREATE INDEX nmsn_ledger_by_key ON nmsn_ledger (case_id, fein, business_date);
+
+      -- One row per abstract of support judgment sent to a county recorder. A (case, county) with a
+      -- row on an earlier date is not filed again; a move to another county files a new lien.
+      CREATE TABLE lien_ledger (
+        business_date  TEXT NOT NULL,
+        case_id        TEXT NOT NULL,
+        county_code    TEXT NOT NULL,            -- recorder county (obligor's county of residence)
+        person_id      TEXT NOT NULL,            -- the obligor (judgment debtor)
+        order_id       TEXT NOT NULL,            -- order abstracted
+        judgment_cents INTEGER NOT NULL,         -- judgment amount = case total on D
+        interest_rate_thousandths INTEGER NOT NULL, -- annual rate in thousandths of a percent (10000 = 10.000%)
+        lien_type      TEXT NOT NULL,            -- E (e-recorded) | R (recorded on paper)
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (business_date, case_id, county_code)
+      );
+      CREATE INDEX lien_ledger_by_key ON lien_ledger (case_id, county_code, business_date);
+
+      -- One row per Child Support Warning Notice this system sent (CSWN_RECENTLY_SENT looks back
+      -- config.cswn.resendAfterDays over earlier dates). A rerun of D replaces D's rows.
+      CREATE TABLE cswn_ledger (
+        business_date  TEXT NOT NULL,
+        person_id      TEXT NOT NULL,            -- the obligor
+        case_id        TEXT NOT NULL,            -- primary case named on the notice
+        lcsa_code      TEXT NOT NULL,            -- LCSA of the primary case
+        past_due_cents INTEGER NOT NULL,         -- past-due amount stated = obligor total on D
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (business_date, person_id)
+      );
+      CREATE INDEX cswn_ledger_by_person ON cswn_ledger (person_id, business_date);
+    `,
+  },
+  {
+    version: 5,
+    description: 'federal offset (fop-cert) and FTB intercept (ftb-cert) certification ledgers (DOMAIN 6.6-6.7)',
+    sql: `
+      -- One row per (obligor, case type) and business date on which a transaction was sent, or on
+      -- which an OCSS reject was applied. Each row holds the COMPLETE state of the certification as
+      -- OCSS knows it after that night (a B row carries the new name and the amount, address and
+      -- exclusions already certified), so the current state of a key is simply its latest row
+      -- before D. A rerun of D replaces D's rows.
+      CREATE TABLE fop_ledger (
+        business_date  TEXT NOT NULL,
+        person_id      TEXT NOT NULL,
+        case_type      TEXT NOT NULL,            -- A (assigned / TANF) | N (non-assigned / Non-TANF)
+        action         TEXT,                     -- A | B | Z | M | R | D sent on this date; NULL: nothing sent,
+                                                 -- the row only records an applied reject
+        certified      INTEGER NOT NULL,         -- 1 while certified; 0 after D
+        sent_date      TEXT NOT NULL,            -- business date of the latest transaction sent for this state
+        ssn            TEXT NOT NULL,            -- the SSN the record is certified under (OCSS key with case_type)
+        case_id        TEXT,                     -- primary case named on the A
+        local_code     TEXT,                     -- LCSA county code named on the A
+        last_name      TEXT NOT NULL,
+        first_name     TEXT,
+        address_line1  TEXT,
+        address_line2  TEXT,
+        city           TEXT,
+        state          TEXT,
+        zip            TEXT,                     -- ZIP or ZIP+4 without hyphen, as written
+        amount_dollars INTEGER NOT NULL,         -- certified arrearage of the case type, whole dollars (0 after D)
+        exclusions     TEXT NOT NULL,            -- exclusion indicators as certified ('' = none), e.g. 'TAX,PAS'
+        pon_date       TEXT,                     -- pre-offset notice date sent on the A
+        rejected       INTEGER NOT NULL DEFAULT 0, -- 1: OCSS rejected the latest transaction (fop-rejects)
+        error_codes    TEXT,                     -- JSON array of the reject's error codes (warning 47 included)
+        reject_source  TEXT,                     -- '<file>:<line>' of the fop-rejects record applied
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (person_id, case_type, business_date)
+      );
+      CREATE INDEX fop_ledger_by_date ON fop_ledger (business_date);
+
+      -- One row per obligor and business date on which an FTB transaction (A, M or D) was sent,
+      -- with the complete certified state after it; the latest row before D is the current state.
+      CREATE TABLE ftb_ledger (
+        business_date  TEXT NOT NULL,
+        person_id      TEXT NOT NULL,
+        action         TEXT NOT NULL,            -- A | M | D
+        certified      INTEGER NOT NULL,         -- 1 while certified; 0 after D
+        ssn            TEXT NOT NULL,
+        last_name      TEXT NOT NULL,
+        first_name     TEXT NOT NULL,
+        middle_name    TEXT,
+        suffix         TEXT,
+        dob            TEXT,
+        case_id        TEXT NOT NULL,            -- primary case named on the record
+        lcsa_code      TEXT NOT NULL,
+        amount_cents   INTEGER NOT NULL,         -- certified amount (obligor total); 0 after D
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (person_id, business_date)
+      );
+      CREATE INDEX ftb_ledger_by_date ON ftb_ledger (business_date);
+    `,
+  },
+  {
+    version: 4,
+    description: 'license suspension ledger (SLMS certifications and releases per obligor and board, DOMAIN 6.5)',
+    sql: `
+      -- One row per license transaction sent on a business date: A (certify) or R (release). The
+      -- state in force for (person, board) is the latest row before D: certified when its action
+      -- is A. NO_CHANGE nights add no row. A rerun of D replaces D's rows.
+      CREATE TABLE license_ledger (
+        business_date      TEXT NOT NULL,
+        person_id          TEXT NOT NULL,
+        board_code         TEXT NOT NULL,        -- licensing board (reference.licensingBoards)
+        action             TEXT NOT NULL,        -- A (certify) | R (release)
+        certification_date TEXT NOT NULL,        -- A: D; R: the certification date of the A it releases
+        release_type       TEXT,                 -- R: E (expedite) | M (emergency) | N (non-emergency); NULL on A
+        ssn                TEXT,                 -- the obligor's SSN as sent (natural-key order of the file)
+        case_id            TEXT,                 -- the obligor's primary case (on R without an open case: the A's)
+        lcsa_code          TEXT,                 -- that case's LCSA code
+        license_number     TEXT,                 -- as held when sent (R of a license gone from the extract: the A's)
+        license_class      TEXT,                 -- C | N | NULL (unknown), as sent
+        -- JSON: the license-slm detail field values the rules decided, by layout field name
+        -- (identity, address, counts, dates, release type, license number and class)
+        dtl_values         TEXT NOT NULL,
+        decision_id        INTEGER NOT NULL,
+        PRIMARY KEY (business_date, person_id, board_code)
+      );
+      CREATE INDEX license_ledger_by_key ON license_ledger (person_id, board_code, business_date);
+    `,
+  },
+  {
+    version: 6,
+    description: 'Metro 2 credit reporting ledger, case closure state and production nights (DOMAIN 6.8)',
+    sql: `
+      -- One row per base segment reported (written to metro2.txt) on a business date. The payment
+      -- history profile reads the latest row of each earlier month; "first report" = no row
+      -- before D; a closed case is reported once after its last open report. A rerun of a
+      -- produced date replaces that date's rows.
+      CREATE TABLE metro2_ledger (
+        business_date  TEXT NOT NULL,            -- D of the file the base segment was written in
+        report_month   TEXT NOT NULL,            -- YYYY-MM of business_date (payment history month)
+        case_id        TEXT NOT NULL,            -- consumer account number
+        person_id      TEXT NOT NULL,            -- the obligor reported
+        account_status TEXT NOT NULL,            -- 11 | 71 | 78 | 80 | 82 | 83 | 84 | 13 | DA
+        payment_rating TEXT NOT NULL,            -- 0-6 with status 13, '' otherwise
+        current_balance INTEGER NOT NULL,        -- whole dollars as written
+        amount_past_due INTEGER NOT NULL,        -- whole dollars as written
+        date_of_first_delinquency TEXT,          -- DOFD as written (NULL = zero-filled)
+        date_closed    TEXT,                     -- date closed as written (NULL = open)
+        decision_id    INTEGER NOT NULL,         -- the ISSUE decision of the segment
+        PRIMARY KEY (business_date, case_id)
+      );
+      CREATE INDEX metro2_ledger_by_case ON metro2_ledger (case_id, business_date);
+
+      -- Per case ever reported: the first business date it was seen closed (DOMAIN 6.8 "date
+      -- closed"), recorded every night whether or not a file is produced. The row is removed when
+      -- the case is seen open again on a later date (reopened).
+      CREATE TABLE metro2_case_state (
+        case_id       TEXT PRIMARY KEY,
+        closed_since  TEXT NOT NULL,             -- first business date the case was seen closed
+        seen_date     TEXT NOT NULL              -- last business date the closure was observed
+      );
+
+      -- Per business date the mechanism ran: whether the file was due and why (the summary and
+      -- the manifest say whether metro2.txt was produced, from this and D's decisions).
+      CREATE TABLE metro2_nights (
+        business_date TEXT PRIMARY KEY,
+        due           TEXT NOT NULL              -- MONTH_END | REQUESTED | NOT_DUE
+      );
+    `,
+  },
   // next migration here
 ];
