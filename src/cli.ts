@@ -11,15 +11,18 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConfigError, loadConfig } from './config.ts';
 import type { Config } from './config.ts';
 import { LockHeldError } from './runner/lock.ts';
-import { runNight } from './runner/night.ts';
+import { RerunRefusedError, runNight } from './runner/night.ts';
 import type { RunResult } from './runner/night.ts';
 import { isKnownInterface, INBOUND_IDS, OUTBOUND_IDS } from './interfaces.ts';
 import { validateFile } from './validate.ts';
 import { isCalendarDate } from './layout/csvSchema.ts';
-import { loadLicensingBoards } from './reference.ts';
+import { loadCountyMedianIncome, loadLicensingBoards } from './reference.ts';
 import { listRuns } from './runner/runs.ts';
 import { LayoutError } from './layout/schema.ts';
 import { layoutIds, loadLayout } from './layout/registry.ts';
+import { explain, ExplainInputError, formatExplanation } from './audit/explain.ts';
+import { DiffInputError, diffFiles, formatDiff } from './audit/diff.ts';
+import { formatVerify, ManifestError, verifyManifest } from './audit/verify.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -41,6 +44,7 @@ interface RunFlags {
   db?: string;
   config?: string;
   json?: boolean;
+  force?: boolean;
 }
 
 function addRunOptions(cmd: Command): Command {
@@ -50,7 +54,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--out <dir>', 'output folder: <out>/<date>/', './out')
     .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
     .option('--config <file>', 'JSON configuration merged over the defaults (see `csebatch config`)')
-    .option('--json', 'print the run result as JSON');
+    .option('--json', 'print the run result as JSON')
+    .option('--force', 'run the date even though later business dates have already run (they are not recomputed: rerun them in order afterwards)');
 }
 
 function printRun(result: RunResult, json: boolean | undefined, write: (s: string) => void): void {
@@ -94,7 +99,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const execute = async (command: 'nightly' | 'run', ids: string[], flags: RunFlags) => {
     checkLayouts();
     const config: Config = loadConfig(flags.config);
-    loadLicensingBoards(config.reference.licensingBoards); // reference data checked before anything changes
+    // reference data checked before anything changes: a broken table is a configuration error (exit 2)
+    loadLicensingBoards(config.reference.licensingBoards);
+    loadCountyMedianIncome(config.reference.countyMedianIncome);
     const result = await runNight({
       command,
       businessDate: flags.date,
@@ -103,8 +110,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       out: flags.out,
       dbFile: flags.db ?? path.join(flags.out, 'csebatch.db'),
       config,
+      force: flags.force ?? false,
     });
     printRun(result, flags.json, io.stdout);
+    for (const w of result.warnings) io.stderr(`csebatch: warning: ${w}\n`);
     exitCode = result.exitCode;
   };
 
@@ -144,6 +153,63 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         io.stdout(`${report.file}: ${report.valid ? 'valid' : 'INVALID'} (${lines}${report.rejectedLines} rejected line(s), ${report.errors.length} error(s))\n`);
       }
       exitCode = report.valid ? EXIT.OK : EXIT.FAILED;
+    });
+
+  program
+    .command('explain')
+    .description('every decision for a case or a person on a date: outcome, reasons, values compared, input records, outbound record')
+    .option('--case <id>', 'case id')
+    .option('--person <id>', 'person id (their decisions and those of the cases where they are the obligor)')
+    .requiredOption('--date <YYYY-MM-DD>', 'business date', businessDate)
+    .option('--out <dir>', 'output folder (outbound records are read from <out>/<date>/)', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--json', 'print as JSON')
+    .option('--unmask', 'show SSNs and account numbers in full (auditors only)')
+    .action((flags: { case?: string; person?: string; date: string; out: string; db?: string; json?: boolean; unmask?: boolean }) => {
+      if ((flags.case === undefined) === (flags.person === undefined)) throw new UsageError('explain needs exactly one of --case ID or --person ID');
+      const e = explain({
+        dbFile: flags.db ?? path.join(flags.out, 'csebatch.db'),
+        outDir: flags.out,
+        businessDate: flags.date,
+        ...(flags.case !== undefined ? { caseId: flags.case } : { personId: flags.person! }),
+        unmask: flags.unmask ?? false,
+      });
+      io.stdout(flags.json ? `${JSON.stringify(e, null, 2)}\n` : formatExplanation(e));
+      if (e.decisions.length === 0) {
+        io.stderr(`csebatch: no decision for ${e.subject.kind} ${e.subject.id} on ${e.businessDate}\n`);
+        exitCode = EXIT.FAILED;
+      }
+    });
+
+  program
+    .command('diff')
+    .description('record- and field-level differences of two files of one fixed-width layout, records matched by natural key')
+    .argument('<fileA>', 'the first (older) file')
+    .argument('<fileB>', 'the second (newer) file')
+    .addOption(new Option('--layout <id>', 'layout id of both files').makeOptionMandatory())
+    .option('--json', 'print as JSON')
+    .option('--unmask', 'show SSNs and account numbers in full (auditors only)')
+    .action(async (fileA: string, fileB: string, flags: { layout: string; json?: boolean; unmask?: boolean }) => {
+      checkLayouts();
+      if (!layoutIds().includes(flags.layout)) throw new UsageError(`unknown layout '${flags.layout}'; known: ${layoutIds().join(', ')}`);
+      if (loadLayout(flags.layout).format !== 'fixed') throw new UsageError(`diff compares fixed-width files; ${flags.layout} is a CSV layout`);
+      const d = await diffFiles(fileA, fileB, flags.layout, { unmask: flags.unmask ?? false });
+      io.stdout(flags.json ? `${JSON.stringify(d, null, 2)}\n` : formatDiff(d));
+      exitCode = d.equal ? EXIT.OK : EXIT.FAILED;
+    });
+
+  program
+    .command('verify')
+    .description('re-hash every output a manifest lists; exit 1 naming each missing or changed file')
+    .argument('<manifest>', 'a <out>/<date>/manifest.json')
+    .option('--json', 'print as JSON')
+    .action(async (manifest: string, flags: { json?: boolean }) => {
+      const r = await verifyManifest(manifest);
+      io.stdout(flags.json ? `${JSON.stringify(r, null, 2)}\n` : formatVerify(r));
+      if (!r.ok) {
+        for (const o of r.outputs) if (o.status !== 'ok') io.stderr(`csebatch: ${o.status}: ${o.file}\n`);
+        exitCode = EXIT.FAILED;
+      }
     });
 
   program
@@ -188,7 +254,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stderr(`csebatch: ${e.message}\n`);
       return EXIT.LOCKED;
     }
-    if (e instanceof ConfigError || e instanceof UsageError || e instanceof LayoutError) {
+    if (
+      e instanceof ConfigError ||
+      e instanceof UsageError ||
+      e instanceof LayoutError ||
+      e instanceof RerunRefusedError ||
+      e instanceof ExplainInputError ||
+      e instanceof DiffInputError ||
+      e instanceof ManifestError
+    ) {
       io.stderr(`csebatch: ${e.message}\n`);
       return EXIT.USAGE;
     }

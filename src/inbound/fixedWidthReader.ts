@@ -236,7 +236,9 @@ class FixedWidthFileReader {
   private placeBatchTrailer(record: CompiledRecord, lineNo: number, values: RecordValues): number | null {
     const batch = this.batch;
     if (batch === null) {
-      this.startOrphan(lineNo, record, `${record.name} without an open ${this.batchHeader?.name}`);
+      // A trailer that closes an orphan run already open joins it (starting a new run here lost
+      // the open one: its lines were neither handed over nor rejected).
+      if (this.orphan === null) this.startOrphan(lineNo, record, `${record.name} without an open ${this.batchHeader?.name}`);
       this.controls.add(record, values, lineNo);
       this.endOrphan(lineNo);
       return null;

@@ -13,8 +13,9 @@ export function isRegularFileInside(file: string, inboxRoot: string): boolean {
   } catch {
     return false;
   }
-  if (st.isFile()) return true;
-  if (!st.isSymbolicLink() || !fs.existsSync(file)) return false;
+  // A regular file is still checked by its real path: a folder on the way (an interface folder
+  // that is a symlink to ../../elsewhere) must not lead out of the inbox either.
+  if (!st.isFile() && (!st.isSymbolicLink() || !fs.existsSync(file))) return false;
   const target = fs.realpathSync(file);
   return target.startsWith(fs.realpathSync(inboxRoot) + path.sep) && fs.statSync(target).isFile();
 }

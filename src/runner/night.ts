@@ -15,6 +15,7 @@ import type { Db } from '../store/db.ts';
 import { createRunLogger } from '../log.ts';
 import type { Logger } from '../log.ts';
 import { acquireLock } from './lock.ts';
+import { laterRunDates } from './runs.ts';
 import { loadLicensingBoards } from '../reference.ts';
 import { loadCaseExtract } from '../inbound/caseExtract.ts';
 import { loadFixedWidthInterface, storeRejects } from '../inbound/loadInterface.ts';
@@ -24,6 +25,7 @@ import { CASE_EXTRACT, FIXED_WIDTH_INBOUND, INBOUND_IDS, MECHANISMS, OUTBOUND, T
 import type { Mechanism } from '../interfaces.ts';
 import { buildTasksCsv } from '../outbound/tasks.ts';
 import { writeOutbound } from '../outbound/outputs.ts';
+import type { OutboundFile } from '../outbound/outputs.ts';
 import { writeRejectsFile } from './rejectsFile.ts';
 import { saveSummary, writeManifest } from './manifest.ts';
 import { ensureStagingTables } from '../store/staging.ts';
@@ -39,6 +41,26 @@ export interface RunOptions {
   out: string;
   dbFile: string;
   config: Config;
+  /** run D even though later business dates have already run (their ledgers are not recomputed) */
+  force?: boolean;
+}
+
+/**
+ * A rerun of D refused because later business dates have already run: their ledgers (levied
+ * accounts, IWOs in force, certifications…) were computed on top of D's. Nothing was changed.
+ */
+export class RerunRefusedError extends Error {
+  override name = 'RerunRefusedError';
+  constructor(
+    readonly businessDate: string,
+    readonly laterDates: string[],
+  ) {
+    super(
+      `refusing to rerun ${businessDate}: later business date(s) ${laterDates.join(', ')} have already run, and their ledgers ` +
+        `depend on ${businessDate}'s. Nothing was changed. Rerun with --force to run ${businessDate} anyway, then rerun ` +
+        `${laterDates.join(', ')} in that order.`,
+    );
+  }
 }
 
 export interface InterfaceOutcome {
@@ -63,6 +85,13 @@ export interface RunResult {
   /** wall-clock milliseconds per step, and peak RSS: run history and --json only, never in output files */
   timings: Record<string, number>;
   peakRssMb: number;
+  /**
+   * later business dates that had already run when this (forced) rerun of an earlier date ran:
+   * they were NOT recomputed; the operator reruns them in this order
+   */
+  laterDates: string[];
+  /** messages for the operator that do not change the exit code (printed to stderr) */
+  warnings: string[];
 }
 
 /** What a `run` touches: inbound ids to reload, mechanisms to recompute, whether tasks.csv is rewritten. */
@@ -92,7 +121,11 @@ export async function runNight(opts: RunOptions): Promise<RunResult> {
   try {
     const db = openDb(opts.dbFile);
     try {
-      return await runLocked(db, opts, lock.recoveredFrom);
+      // Before anything in the store changes: a date earlier than one already run is refused
+      // (its later ledgers depend on it) unless forced; a rerun of the same date is fine.
+      const later = laterRunDates(db, opts.businessDate);
+      if (later.length > 0 && !opts.force) throw new RerunRefusedError(opts.businessDate, later);
+      return await runLocked(db, opts, lock.recoveredFrom, later);
     } finally {
       db.close();
     }
@@ -101,7 +134,7 @@ export async function runNight(opts: RunOptions): Promise<RunResult> {
   }
 }
 
-async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number } | null): Promise<RunResult> {
+async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number } | null, laterDates: string[]): Promise<RunResult> {
   const { businessDate: d, config } = opts;
   for (const spec of FIXED_WIDTH_INBOUND) ensureStagingTables(db, fixedLayout(spec.id));
   // Runs left RUNNING by a process that died (kill -9) are closed as FAILED: we hold the lock now.
@@ -118,9 +151,16 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
   const log = createRunLogger(logFile);
   if (recoveredFrom) log.warn({ deadPid: recoveredFrom.pid }, 'recovered a stale lock left by a process that no longer runs');
   log.info({ runId, command: opts.command, businessDate: d, interfaces: opts.interfaces }, 'run started');
+  const warnings: string[] = [];
+  if (laterDates.length > 0) {
+    const w = `forced rerun of ${d}: later business date(s) ${laterDates.join(', ')} were computed on the earlier results of ${d} and were NOT recomputed; rerun them in this order: ${laterDates.map((x) => `nightly --date ${x}`).join(', then ')}`;
+    warnings.push(w);
+    log.warn({ laterDates }, w);
+  }
 
   const outDir = path.join(opts.out, d);
   fs.mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  removeStaleTempFiles(outDir, log);
   const dateDir = path.join(opts.inbox, d);
   const outcomes: InterfaceOutcome[] = [];
   const problems: string[] = [];
@@ -191,11 +231,11 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
       exitCode === 0 ? 'SUCCEEDED' : 'COMPLETED_WITH_ERRORS',
       exitCode,
       nowIso(),
-      JSON.stringify({ interfaces: outcomes, problems, summary: manifest.summary, timings, peakRssMb }),
+      JSON.stringify({ interfaces: outcomes, problems, warnings, laterDates, summary: manifest.summary, timings, peakRssMb }),
       runId,
     );
     log.info({ exitCode, problems: problems.length, timings, peakRssMb }, 'run finished');
-    return { runId, exitCode, businessDate: d, interfaces: outcomes, problems, summary: manifest.summary, outDir, logFile, timings, peakRssMb };
+    return { runId, exitCode, businessDate: d, interfaces: outcomes, problems, summary: manifest.summary, outDir, logFile, timings, peakRssMb, laterDates, warnings };
   } catch (e) {
     log.error({ err: e }, 'run failed');
     db.prepare(`UPDATE runs SET status = 'FAILED', exit_code = 1, ended_at = ?, summary = ? WHERE run_id = ?`).run(
@@ -204,6 +244,23 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
       runId,
     );
     throw e;
+  }
+}
+
+/**
+ * Crash recovery: a run killed while writing an outbound file leaves its temporary file
+ * (`.<name>.<pid>.tmp`, src/io/atomicWrite.ts) beside the final one, which is untouched. We hold
+ * the lock, so no other run is writing here: every such file is a leftover and is removed, so the
+ * date folder holds only complete outputs (and stays byte-identical to an uninterrupted run).
+ */
+function removeStaleTempFiles(outDir: string, log: Logger): void {
+  for (const dir of [outDir, path.join(outDir, 'rejects')]) {
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir)) {
+      if (!/^\..+\.\d+\.tmp$/.test(name)) continue;
+      fs.rmSync(path.join(dir, name), { force: true });
+      log.warn({ file: path.relative(outDir, path.join(dir, name)) }, 'removed a partial output left by an interrupted run');
+    }
   }
 }
 
@@ -281,16 +338,19 @@ function runMechanism(
   const outputs = OUTBOUND.filter((o) => o.mechanism === m.id);
   let unwritable = 0;
   const ctx = { command: opts.command, requested: opts.interfaces };
+  const replaced: string[] = [];
   const files = db.transaction(() => {
     m.decide(db, d, opts.config, ctx);
     const built = outputs.flatMap((o) => {
       const b = o.build(db, d, opts.config, ctx);
       unwritable += b.unwritable;
+      if (!b.keepEarlier) replaced.push(o.id);
       return b.files;
     });
     saveSummary(db, d, m.id, m.summarize(db, d));
     return built;
   })();
+  removeStaleOutputs(db, outDir, d, replaced, files, log);
   for (const f of files) {
     writeOutbound(db, outDir, d, f);
     outcomes.push({ interface: f.interface, status: 'written' });
@@ -298,5 +358,24 @@ function runMechanism(
   }
   if (unwritable > 0) {
     problems.push(`${m.id}: ${unwritable} record(s) could not be written (UNWRITABLE_VALUE); see the decisions of ${d}`);
+  }
+}
+
+/**
+ * A rerun of D that writes fewer files for an interface than an earlier run of D (`eiwo-002.txt` no
+ * longer needed; a Metro 2 month end left without a base segment) removes the earlier file and its
+ * manifest row, so the date folder holds exactly what the store decided.
+ */
+function removeStaleOutputs(db: Db, outDir: string, d: string, interfaces: string[], files: OutboundFile[], log: Logger): void {
+  if (interfaces.length === 0) return;
+  const keep = new Set(files.map((f) => f.file));
+  const earlier = db
+    .prepare(`SELECT interface, file FROM output_files WHERE business_date = ? AND interface IN (${interfaces.map(() => '?').join(', ')})`)
+    .all(d, ...interfaces) as Array<{ interface: string; file: string }>;
+  for (const e of earlier) {
+    if (keep.has(e.file)) continue;
+    fs.rmSync(path.join(outDir, e.file), { force: true });
+    db.prepare('DELETE FROM output_files WHERE business_date = ? AND file = ?').run(d, e.file);
+    log.info({ interface: e.interface, file: e.file }, 'removed an output file of an earlier run of the date that this run no longer writes');
   }
 }

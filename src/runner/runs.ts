@@ -39,3 +39,22 @@ export function listRuns(dbFile: string, businessDate?: string): RunHistoryRow[]
     db.close();
   }
 }
+
+/**
+ * Business dates after `businessDate` that have a finished run (SUCCEEDED, or
+ * COMPLETED_WITH_ERRORS: such a night still decided and wrote its ledgers), ascending. Their
+ * ledgers were computed on top of `businessDate`'s, so rerunning `businessDate` would leave them
+ * stale: the runner refuses unless forced (OPERATIONS: reruns). FAILED runs (crashed, or
+ * stopped by an error) are not counted.
+ */
+export function laterRunDates(db: Database.Database, businessDate: string): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT DISTINCT business_date FROM runs
+         WHERE business_date > ? AND status IN ('SUCCEEDED', 'COMPLETED_WITH_ERRORS')
+         ORDER BY business_date`,
+      )
+      .all(businessDate) as Array<{ business_date: string }>
+  ).map((r) => r.business_date);
+}
