@@ -1,0 +1,122 @@
+/**
+ * Every fixture night in order (fixtures/inbox, fixtures/config/acceptance.json): each outbound
+ * file equals its reviewed golden file, and each mechanism decides for the scenario subjects what
+ * the fixture engineer derived by hand (fixtures/expected/<date>/<mechanism>-expected.csv,
+ * tasks-scenarios.csv; arithmetic in fixtures/README.md).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_INBOX, fixtureDates, GOLDEN_DIR, outboundFiles, runFixtureNights } from '../../scripts/fixture-nights.ts';
+import type { NightResult } from '../../scripts/fixture-nights.ts';
+import { FIXTURES, tmpDir } from '../helpers/cli.ts';
+
+const EXPECTED = path.join(FIXTURES, 'expected');
+const dates = fixtureDates();
+
+function csvRows(file: string): Array<Record<string, string>> {
+  return parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
+}
+
+/** fixtures/expected/<date>/<mechanism>-expected.csv of every date. */
+function expectationFiles(): Array<{ date: string; mechanism: string; file: string }> {
+  return dates.flatMap((date) => {
+    const dir = path.join(EXPECTED, date);
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('-expected.csv') && f !== 'tasks-expected.csv')
+      .sort()
+      .map((f) => ({ date, mechanism: f.replace(/-expected\.csv$/, ''), file: path.join(dir, f) }));
+  });
+}
+
+interface DecisionRow {
+  subject_key: string;
+  outcome: string;
+  reason_codes: string;
+  amount_cents: number | null;
+  action: string | null;
+}
+
+describe('the fixture nights', () => {
+  let out: string;
+  let nights: NightResult[];
+  let db: Database.Database;
+
+  beforeAll(async () => {
+    out = tmpDir();
+    nights = await runFixtureNights(FIXTURE_INBOX, out);
+    db = new Database(path.join(out, 'csebatch.db'), { readonly: true });
+    return () => db.close();
+  }, 120_000);
+
+  it('runs every night clean (exit 0)', () => {
+    expect(nights.map((n) => n.date)).toEqual(dates);
+    for (const n of nights) expect({ date: n.date, code: n.code, stderr: n.code === 0 ? '' : n.stderr }).toEqual({ date: n.date, code: 0, stderr: '' });
+  });
+
+  describe.each(dates)('%s', (date) => {
+    it('writes exactly the reviewed golden files, byte for byte', () => {
+      const goldenDir = path.join(GOLDEN_DIR, date);
+      const golden = fs.existsSync(goldenDir) ? fs.readdirSync(goldenDir).sort() : [];
+      expect(outboundFiles(out, date)).toEqual(golden);
+      for (const f of golden) {
+        const actual = fs.readFileSync(path.join(out, date, f), 'latin1');
+        expect(actual, `${date}/${f}`).toBe(fs.readFileSync(path.join(goldenDir, f), 'latin1'));
+      }
+    });
+  });
+
+  const expectations = expectationFiles();
+  it.each(expectations.map((e) => [`${e.date} ${e.mechanism}`, e] as const))('%s: the hand-derived decisions', (_name, e) => {
+    const byKey = new Map<string, DecisionRow[]>();
+    const rows = db
+      .prepare(
+        `SELECT subject_key, outcome, reason_codes, amount_cents, json_extract(facts, '$.action') AS action
+         FROM decisions WHERE business_date = ? AND mechanism = ?`,
+      )
+      .all(e.date, e.mechanism) as DecisionRow[];
+    for (const r of rows) byKey.set(r.subject_key, [...(byKey.get(r.subject_key) ?? []), r]);
+    // A TASK row beside an ISSUE/SUPPRESS of the same subject is the task (checked below); a
+    // subject whose only decision is its task (the worklist) is judged by that row.
+    for (const [k, v] of byKey) if (v.length > 1) byKey.set(k, v.filter((r) => r.outcome !== 'TASK'));
+    // every expected row next to what the store holds for that subject, compared at once so a
+    // failure shows every difference of the file
+    const actual: Array<Record<string, string>> = [];
+    const expected: Array<Record<string, string>> = [];
+    for (const want of csvRows(e.file)) {
+      const got = byKey.get(want.subject_key!) ?? [];
+      const g = got[0];
+      const a: Record<string, string> = g
+        ? { subject_key: g.subject_key, outcome: got.length === 1 ? g.outcome : `${got.length} decisions`, reason_codes: g.reason_codes }
+        : { subject_key: want.subject_key!, outcome: 'no decision', reason_codes: '' };
+      const x: Record<string, string> = { subject_key: want.subject_key!, outcome: want.outcome!, reason_codes: want.reason_codes ?? '' };
+      if (want.amount_cents) {
+        a.amount_cents = String(g?.amount_cents ?? '');
+        x.amount_cents = want.amount_cents;
+      }
+      if (want.action) {
+        a.action = g?.action ?? '';
+        x.action = want.action;
+      }
+      actual.push(a);
+      expected.push(x);
+    }
+    expect(actual).toEqual(expected);
+  });
+
+  it.each(dates.filter((d) => fs.existsSync(path.join(EXPECTED, d, 'tasks-scenarios.csv'))))('%s: the hand-derived scenario tasks', (date) => {
+    const tasks = db
+      .prepare(`SELECT task_type, source_interface, source_file, source_line, case_id, amount_cents FROM tasks WHERE business_date = ?`)
+      .all(date) as Array<Record<string, string | number | null>>;
+    // an empty amount_cents in the expectation means "not checked"
+    const key = (t: Record<string, unknown>, withAmount: boolean) =>
+      [t.task_type, t.source_interface, t.source_file, t.source_line, t.case_id ?? '', withAmount ? (t.amount_cents ?? '') : '*'].map(String).join('|');
+    const have = new Set(tasks.flatMap((t) => [key(t, true), key(t, false)]));
+    const wanted = csvRows(path.join(EXPECTED, date, 'tasks-scenarios.csv')).map((t) => key(t, t.amount_cents !== ''));
+    expect(wanted.filter((w) => !have.has(w)), `${date}: expected tasks missing (actual: ${[...have].join(', ')})`).toEqual([]);
+  });
+});
