@@ -8,7 +8,8 @@
  *   certified, release requested             → RELEASE  RELEASE_REQUESTED (R, type E/M/N of the request)
  *   certified, no longer eligible            → RELEASE  <the reason> (R, type N)
  *   not certified, not eligible              → SUPPRESS <the first failing reason>
- *   not certified, eligible, request stands  → SUPPRESS RELEASE_REQUESTED (no A while it stands)
+ *   not certified, eligible, request stands  → SUPPRESS RELEASE_REQUESTED (no A while it stands),
+ *                                              when the obligor had a license certified before
  *
  * Reasons in order: the gates of DOMAIN 5 (license is a non-discretionary data match, so every
  * gate applies: DECEASED, NO_OPEN_CASE, NO_CURRENT_CSWN, BANKRUPTCY_STAY, INCARCERATION_RELIEF,
@@ -168,7 +169,12 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
               p.line AS participant_line, p.county_code,
               o.person_id IS NOT NULL AS known, o.deceased, o.open_case_count, o.days_delinquent, o.compliant,
               o.cswn_sent_date, o.primary_case_id, o.primary_lcsa_code,
-              lo.delinquent_case_count, lo.oldest_due_date, lo.request_type, lo.request_case_id, lo.request_line,
+              lo.delinquent_case_count, lo.oldest_due_date,
+              -- DOMAIN 6.5: "a request for an obligor never certified does nothing": the request
+              -- counts only for an obligor with a license certified on an earlier date
+              CASE WHEN EXISTS (SELECT 1 FROM license_ledger x WHERE x.person_id = s.person_id AND x.business_date < :d)
+                   THEN lo.request_type END AS request_type,
+              lo.request_case_id, lo.request_line,
               i.income_cents, i.as_of AS income_as_of, i.iface AS income_iface, i.file AS income_file, i.line AS income_line,
               m.year AS median_year, m.median_cents, m.source AS median_source, m.file AS median_file, m.line AS median_line,
               ${sbInScope} AS sb1055_in_scope,

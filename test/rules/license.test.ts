@@ -454,12 +454,12 @@ describe('license: release requests', () => {
     expect(ledgerRows()).toEqual([]);
   });
 
-  it('for an obligor never certified: nothing is released, no A is sent', () => {
+  it('for an obligor never certified the request does nothing: the normal A is sent', () => {
     obligor({}, { license_release_request: 'EMERGENCY' });
     license();
     decide();
-    expect(only()).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'RELEASE_REQUESTED' });
-    expect(ledgerRows()).toEqual([]);
+    expect(only()).toMatchObject({ outcome: 'ISSUE', reason_codes: '' });
+    expect(ledgerRows().length).toBe(1);
   });
 
   it('for an obligor never certified the normal reason applies first', () => {
