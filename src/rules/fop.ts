@@ -48,9 +48,6 @@ export const FOP_REASONS = [
   'SSN_CHANGED',
 ] as const;
 
-/** Reasons DOMAIN names (gates, 6.6): a D they cause carries them in reason_codes. */
-const DOMAIN_REASONS = [...FOP_GATES, 'NO_PRE_OFFSET_NOTICE'].map((r) => `'${r}'`).join(', ');
-
 /** Exclusion codes this system writes, in DOMAIN 6.6 order; ADM ineligible excludes the first four. */
 export const FOP_EXCLUSION_ORDER = ['ADM', 'RET', 'SAL', 'VEN', 'TAX', 'PAS'] as const;
 
@@ -158,6 +155,9 @@ export function decideFop(db: Db, businessDate: string, config: Config): void {
               o.ssn, coalesce(so.ambiguous, 0) AS ssn_ambiguous,
               CASE s.case_type WHEN 'A' THEN coalesce(o.state_enforceable, 0) ELSE coalesce(o.family_enforceable, 0) END AS amount_cents,
               coalesce(o.principal, 0) AS principal_cents,
+              -- A + N as DOMAIN 6.6 defines them: each type in whole dollars (cents dropped), as
+              -- certified to OCSS; the PAS threshold compares this sum ($1,500.00 + $1,000.99 = $2,500)
+              coalesce(o.state_enforceable, 0) / 100 + coalesce(o.family_enforceable, 0) / 100 AS principal_dollars,
               coalesce(o.days_delinquent, 0) AS days_delinquent,
               CASE s.case_type WHEN 'A' THEN :taxA ELSE :taxN END AS tax_min_cents,
               o.primary_case_id, o.primary_lcsa_code, o.cswn_sent_date,
@@ -197,9 +197,9 @@ export function decideFop(db: Db, businessDate: string, config: Config): void {
               amount_cents / 100 AS amount_dollars,              -- whole dollars, cents dropped
               (amount_cents / 100) * 100 >= tax_min_cents AS tax,
               (amount_cents / 100) * 100 >= :admMin AND days_delinquent >= :admDays AS adm,
-              -- PAS: A + N above the threshold, or already certified for PAS until A + N = 0;
-              -- an approved appeal on any open case removes it even when certified
-              (NOT appeal AND (principal_cents > :pasMin OR (pas_prev AND principal_cents > 0))) AS pas
+              -- PAS: A + N (whole dollars) above the threshold, or already certified for PAS until
+              -- A + N = 0; an approved appeal on any open case removes it even when certified
+              (NOT appeal AND (principal_dollars * 100 > :pasMin OR (pas_prev AND principal_dollars > 0))) AS pas
        FROM facts
      ), reasoned AS (
        SELECT *,
@@ -252,11 +252,10 @@ export function decideFop(db: Db, businessDate: string, config: Config): void {
               -- a rejected entry whose data did not change is not re-sent: nothing to send
               ELSE 'NO_CHANGE'
             END,
-            -- a D names its reason when it is a DOMAIN reason (gate, NO_PRE_OFFSET_NOTICE); a D caused
-            -- by a data change (amount, thresholds, SSN) has none: facts.reason says what happened
-            CASE WHEN e.action IS NULL THEN coalesce(e.reason, '')
-                 WHEN e.action = 'D' AND e.reason IN (${DOMAIN_REASONS}) THEN e.reason
-                 ELSE '' END,
+            -- a D names the reason that caused it, a gate or a data change alike (BELOW_ARREARS_THRESHOLD,
+            -- NO_SSN, SSN_CHANGED …), as IWO TRM and license R rows do: an auditor reads the cause of
+            -- every end in reason_codes (DOMAIN 6: the decision row states its reasons)
+            CASE WHEN e.action IS NULL OR e.action = 'D' THEN coalesce(e.reason, '') ELSE '' END,
             CASE WHEN e.action IN ('A', 'M') THEN e.amount_dollars * 100 END,
             json_object(
               'action', e.action,
@@ -266,6 +265,7 @@ export function decideFop(db: Db, businessDate: string, config: Config): void {
               'amountCents', e.amount_cents,
               'amountDollars', e.amount_dollars,
               'principalCents', e.principal_cents,
+              'principalDollars', e.principal_dollars,
               'daysDelinquent', e.days_delinquent,
               'tax', json(CASE WHEN e.tax THEN 'true' ELSE 'false' END),
               'taxMinCents', e.tax_min_cents,

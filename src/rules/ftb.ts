@@ -118,14 +118,13 @@ export function decideFtb(db: Db, businessDate: string, _config: Config): void {
     `INSERT INTO decisions (business_date, mechanism, subject_key, person_id, case_id, outcome,
                             reason_codes, amount_cents, facts, sources)
      SELECT :d, :mechanism, e.person_id, e.person_id,
-            CASE WHEN e.action = 'A' OR e.action IS NULL THEN coalesce(e.primary_case_id, e.prev_case_id) ELSE e.prev_case_id END,
+            coalesce(e.primary_case_id, e.prev_case_id),
             CASE e.action WHEN 'A' THEN 'ISSUE' WHEN 'M' THEN 'AMEND' WHEN 'D' THEN 'TERMINATE'
                           ELSE CASE WHEN e.reason IS NOT NULL THEN 'SUPPRESS' ELSE 'NO_CHANGE' END END,
-            -- a D names its reason when it is a gate; a D caused by a data change (principal 0,
-            -- SSN) has none: facts.reason says what happened
-            CASE WHEN e.action IS NULL THEN coalesce(e.reason, '')
-                 WHEN e.action = 'D' AND e.reason IN (${FTB_GATES.map((g) => `'${g}'`).join(', ')}) THEN e.reason
-                 ELSE '' END,
+            -- a D names the reason that caused it, a gate or a data change alike (BELOW_ARREARS_THRESHOLD,
+            -- NO_SSN, SSN_CHANGED …), as IWO TRM and license R rows do (DOMAIN 6: the decision row
+            -- states its reasons)
+            CASE WHEN e.action IS NULL OR e.action = 'D' THEN coalesce(e.reason, '') ELSE '' END,
             CASE WHEN e.action = 'D' THEN 0 WHEN e.reason IS NULL THEN e.total_cents END,
             json_object(
               'action', e.action,
@@ -153,9 +152,10 @@ export function decideFtb(db: Db, businessDate: string, _config: Config): void {
      ORDER BY e.person_id`,
   ).run({ d: businessDate, mechanism: FTB_MECHANISM });
 
-  // Ledger rows of D: the complete certified state after the transaction. The A names the current
-  // primary case; M and D keep the case the debt was certified under (interpretation: DOMAIN sends
-  // no case change to FTB, so the partner's record keeps its case).
+  // Ledger rows of D: the complete certified state after the transaction. Every record names the
+  // obligor's primary case on D (DOMAIN 4: "every obligor-level record (… FTB certification …) names
+  // the primary case and its LCSA code"; the ftb-cert record is keyed by obligor and debt type, not
+  // by case); a D for an obligor with no open case left names the case last certified.
   db.prepare(
     `INSERT INTO ftb_ledger (business_date, person_id, action, certified, ssn, last_name, first_name, middle_name,
                              suffix, dob, case_id, lcsa_code, amount_cents, decision_id)
@@ -165,8 +165,8 @@ export function decideFtb(db: Db, businessDate: string, _config: Config): void {
             CASE WHEN e.last_name IS NULL THEN e.prev_middle_name ELSE e.middle_name END,
             CASE WHEN e.last_name IS NULL THEN e.prev_suffix ELSE e.suffix END,
             coalesce(e.dob, e.prev_dob),
-            CASE WHEN e.action = 'A' THEN e.primary_case_id ELSE e.prev_case_id END,
-            CASE WHEN e.action = 'A' THEN e.primary_lcsa_code ELSE e.prev_lcsa_code END,
+            coalesce(e.primary_case_id, e.prev_case_id),
+            CASE WHEN e.primary_case_id IS NOT NULL THEN e.primary_lcsa_code ELSE e.prev_lcsa_code END,
             CASE WHEN e.action = 'D' THEN 0 ELSE e.total_cents END,
             d.decision_id
      FROM ftb_eval e

@@ -203,7 +203,8 @@ describe('fop: gates and reasons', () => {
     night('2026-11-19');
     updatePerson({ ssn: '999887777' });
     night(D);
-    expect(one(D)).toMatchObject({ outcome: 'TERMINATE', reason_codes: '' });
+    // the D names its cause in reason_codes, as IWO TRM and license R rows do
+    expect(one(D)).toMatchObject({ outcome: 'TERMINATE', reason_codes: 'SSN_CHANGED' });
     expect(one(D).f).toMatchObject({ action: 'D', reason: 'SSN_CHANGED' });
     night('2026-11-21');
     expect(one('2026-11-21')).toMatchObject({ outcome: 'ISSUE' });
@@ -256,16 +257,27 @@ describe('fop: TAX, ADM and PAS thresholds', () => {
     expect(one().f).toMatchObject({ adm: true, daysDelinquent: 30, admMinCents: 2500, admMinDaysDelinquent: 30 });
   });
 
-  it('PAS: A + N of $2,500.00 no, $2,500.01 yes (judged on the obligor, both records)', () => {
+  it('PAS: A + N of $2,500 no, $2,501 yes (judged on the obligor, both records)', () => {
     obligor({}, { arrears_state: 150000, arrears_family: 100000 });
-    w.addPerson(person('P2', { ssn: '222334444' })).addCase(caseRow('C2', 'P2', { pon_sent_date: '2026-01-15', arrears_state: 150000, arrears_family: 100001 }));
+    w.addPerson(person('P2', { ssn: '222334444' })).addCase(caseRow('C2', 'P2', { pon_sent_date: '2026-01-15', arrears_state: 150000, arrears_family: 100100 }));
     night();
     expect(rows().map((r) => [r.subject_key, JSON.parse(r.facts).exclusions, r.amount_cents])).toEqual([
       ['P1|A', 'PAS', 150000],
       ['P1|N', 'PAS', 100000],
       ['P2|A', '', 150000],
-      ['P2|N', '', 100000],
+      ['P2|N', '', 100100],
     ]);
+  });
+
+  it('PAS compares A + N in whole dollars: $1,250.50 + $1,250.50 is $1,250 + $1,250 = $2,500, not above $2,500', () => {
+    // DOMAIN 6.6: A and N are whole dollars (cents dropped) — the amounts OCSS is certified with
+    obligor({}, { arrears_state: 125050, arrears_family: 125050 });
+    night();
+    expect(rows().map((r) => [r.subject_key, JSON.parse(r.facts).exclusions, r.amount_cents])).toEqual([
+      ['P1|A', 'PAS', 125000],
+      ['P1|N', 'PAS', 125000],
+    ]);
+    expect(one(D, 'A').f).toMatchObject({ principalCents: 250100, principalDollars: 2500, pas: false });
   });
 
   it('PAS hysteresis: once certified it stays at $100 (a new obligor at $100 gets none) and goes at $0', () => {
@@ -283,8 +295,8 @@ describe('fop: TAX, ADM and PAS thresholds', () => {
     expect(rows('2026-11-19').find((r) => r.subject_key === 'P2|N')!.facts).toContain('"exclusions":"TAX,PAS"');
     updateCase({ arrears_family: 0 });
     night('2026-11-22');
-    // a D caused by a data change (amount 0) carries no reason code; facts say why
-    expect(one('2026-11-22')).toMatchObject({ outcome: 'TERMINATE', reason_codes: '', amount_cents: null });
+    // a D caused by a data change (amount 0) names that cause too, like a gate would
+    expect(one('2026-11-22')).toMatchObject({ outcome: 'TERMINATE', reason_codes: 'BELOW_ARREARS_THRESHOLD', amount_cents: null });
     expect(one('2026-11-22').f).toMatchObject({ action: 'D', reason: 'BELOW_ARREARS_THRESHOLD' });
     updateCase({ arrears_family: 10000 });
     night('2026-11-23');

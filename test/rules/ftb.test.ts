@@ -85,7 +85,8 @@ describe('ftb: certification', () => {
     night('2026-11-19');
     update('ce_cases', 'C1', { arrears_family: 0 });
     const s = night('2026-11-20');
-    expect(one('2026-11-20')).toMatchObject({ outcome: 'TERMINATE', reason_codes: '', amount_cents: 0, case_id: 'C1' });
+    // the D names its cause in reason_codes, as IWO TRM and license R rows do
+    expect(one('2026-11-20')).toMatchObject({ outcome: 'TERMINATE', reason_codes: 'BELOW_ARREARS_THRESHOLD', amount_cents: 0, case_id: 'C1' });
     expect(one('2026-11-20').f).toMatchObject({ action: 'D', reason: 'BELOW_ARREARS_THRESHOLD' });
     expect(s).toMatchObject({ terminated: 1 });
     night('2026-11-21');
@@ -98,6 +99,17 @@ describe('ftb: certification', () => {
       ['D', 0, 0],
       ['A', 1, 10100],
     ]);
+  });
+
+  it('an M names the primary case of D, not a case closed since the A (DOMAIN 4)', () => {
+    obligor();
+    w.addCase(caseRow('C2', 'P1', { lcsa_code: '059', arrears_family: 100000, arrears_interest: 0 }));
+    night('2026-11-19');
+    expect(ledger()[0]).toMatchObject({ action: 'A', case_id: 'C1', lcsa_code: '037' });
+    update('ce_cases', 'C1', { status: 'CLOSED', closure_reason: 'PAID' });
+    night('2026-11-20');
+    expect(one('2026-11-20')).toMatchObject({ outcome: 'AMEND', amount_cents: 100000, case_id: 'C2' });
+    expect(ledger().at(-1)).toMatchObject({ action: 'M', case_id: 'C2', lcsa_code: '059' });
   });
 
   it('an obligor with interest only is never certified', () => {
