@@ -66,6 +66,22 @@ const CHILD_FIELDS: ReadonlyArray<[string, string]> = [
   ['BirthDate', 'dob'],
 ];
 
+/**
+ * The order in force per (case, FEIN) before D: the latest ledger row of the key when it is ORG or
+ * AMD (a TRM ends it). The latest date per key comes from a streaming aggregate over the covering
+ * index iwo_ledger_by_key (source, ledger_key, business_date) — no sort, no read of dtl_values —
+ * and only that one row per key is then read by primary key. (A window over every ledger row
+ * sorted the whole history, with its JSON, every night: years of IWO documents at a million cases.)
+ */
+export const EMPLOYER_ORDERS_IN_FORCE_SQL = `
+  SELECT l.ledger_key, l.case_id, l.fein, l.person_id, l.lcsa_code, l.action, l.business_date,
+         l.current_support_cents, l.arrears_payment_cents, l.dtl_values
+  FROM (SELECT ledger_key, max(business_date) AS business_date FROM iwo_ledger
+        WHERE source = :source AND business_date < :d GROUP BY ledger_key) latest
+  -- CROSS JOIN keeps the per-key list outside: one primary-key probe per key
+  CROSS JOIN iwo_ledger l ON l.business_date = latest.business_date AND l.source = :source AND l.ledger_key = latest.ledger_key
+  WHERE l.action IN ('ORG', 'AMD')`;
+
 const blank = (col: string): string => `coalesce(trim(${col}), '') = ''`;
 
 export function decideEmployerIwos(db: Db, businessDate: string, config: Config): void {
@@ -75,15 +91,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
            DROP TABLE IF EXISTS temp.iwo_emp; DROP TABLE IF EXISTS temp.iwo_emp_children;`);
 
   // 1. Orders in force before D, per (case, FEIN).
-  db.prepare(
-    `CREATE TEMP TABLE iwo_emp_prior AS
-     SELECT ledger_key, case_id, fein, person_id, lcsa_code, action, business_date,
-            current_support_cents, arrears_payment_cents, dtl_values
-     FROM (SELECT l.*, row_number() OVER (PARTITION BY l.ledger_key ORDER BY l.business_date DESC) AS rn
-           FROM iwo_ledger l
-           WHERE l.source = :source AND l.business_date < :d)
-     WHERE rn = 1 AND action IN ('ORG', 'AMD')`,
-  ).run({ d: businessDate, source: EMPLOYER_SOURCE });
+  db.prepare(`CREATE TEMP TABLE iwo_emp_prior AS ${EMPLOYER_ORDERS_IN_FORCE_SQL}`).run({ d: businessDate, source: EMPLOYER_SOURCE });
   db.exec('CREATE UNIQUE INDEX temp.iwo_emp_prior_pk ON iwo_emp_prior (ledger_key)');
 
   // 2. Open cases with an employer, tonight. A FEIN that is not 9 digits cannot head an e-IWO

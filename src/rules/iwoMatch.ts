@@ -475,7 +475,10 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
              m.interface AS source_interface, m.file AS source_file, m.sha256 AS source_sha256,
              m.line AS source_line, m.amount_cents, m.source || '|' || m.ledger_key AS subject_key
       FROM mi_decision m
+      -- only when the payer is what stops the order (DOMAIN 6.2: the task comes "instead" of the
+      -- IWO / LUM): a claim below threshold, closed or with nothing owed raises no payer task
       WHERE m.action = 'SUPPRESS' AND m.gate IS NULL AND m.task_type IS NOT NULL
+        AND m.own_reason IN ('NO_FEIN', 'EMPLOYER_INCOMPLETE', 'INSURER_NOT_FEIN')
       UNION ALL
       SELECT 'OTHER', 'AMBIGUOUS_SSN', NULL, NULL, NULL, a.interface, a.file, a.sha256, a.line, a.amount_cents,
              'AMBIGUOUS_SSN|' || a.interface || ':' || a.file || ':' || a.line

@@ -32,6 +32,7 @@ export const LICENSE_REASONS = [
   'NOT_DELINQUENT',
   'SB1055_LOW_INCOME',
   'RELEASE_REQUESTED',
+  'NO_SSN',
   'LICENSE_NOT_HELD',
 ] as const;
 export type LicenseReason = (typeof LICENSE_REASONS)[number];
@@ -87,7 +88,7 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
   //    (Rows of D itself are gone: a rerun decides against the same state as the first run.)
   db.prepare(
     `CREATE TEMP TABLE license_in_force AS
-     SELECT person_id, board_code, certification_date, case_id, lcsa_code, license_number, license_class, dtl_values
+     SELECT person_id, board_code, certification_date, ssn, case_id, lcsa_code, license_number, license_class, dtl_values
      FROM (SELECT l.*, row_number() OVER (PARTITION BY person_id, board_code ORDER BY business_date DESC) AS rn
            FROM license_ledger l WHERE business_date < :d)
      WHERE rn = 1 AND action = 'A'`,
@@ -165,8 +166,8 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
      ), judged AS (
        SELECT s.*,
               f.person_id IS NOT NULL AS in_force, f.certification_date AS certified_on,
-              f.case_id AS a_case_id, f.lcsa_code AS a_lcsa_code, f.dtl_values AS a_values,
-              p.line AS participant_line, p.county_code,
+              f.case_id AS a_case_id, f.lcsa_code AS a_lcsa_code, f.dtl_values AS a_values, f.ssn AS a_ssn,
+              p.line AS participant_line, p.county_code, p.ssn AS participant_ssn,
               o.person_id IS NOT NULL AS known, o.deceased, o.open_case_count, o.days_delinquent, o.compliant,
               o.cswn_sent_date, o.primary_case_id, o.primary_lcsa_code,
               lo.delinquent_case_count, lo.oldest_due_date,
@@ -198,7 +199,7 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
               WHEN j.in_force AND j.request_type IS NOT NULL THEN 'RELEASE'
               WHEN j.in_force AND (NOT j.held OR j.reason IS NOT NULL) THEN 'RELEASE'
               WHEN j.in_force THEN 'NO_CHANGE'
-              WHEN j.reason IS NOT NULL OR j.request_type IS NOT NULL THEN 'SUPPRESS'
+              WHEN j.reason IS NOT NULL OR j.request_type IS NOT NULL OR j.participant_ssn IS NULL THEN 'SUPPRESS'
               ELSE 'ISSUE'
             END AS outcome,
             CASE
@@ -206,7 +207,10 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
               WHEN j.in_force AND NOT j.held THEN 'LICENSE_NOT_HELD'
               WHEN j.in_force THEN coalesce(j.reason, '')
               -- a request blocks (re-)certification while it stands; it releases nothing here
-              ELSE coalesce(j.reason, CASE WHEN j.request_type IS NOT NULL THEN 'RELEASE_REQUESTED' END, '')
+              -- an eligible obligor without a usable SSN cannot be certified (boards match by SSN):
+              -- NO_SSN, like the federal offset, rather than an unwritable record every night
+              ELSE coalesce(j.reason, CASE WHEN j.request_type IS NOT NULL THEN 'RELEASE_REQUESTED' END,
+                            CASE WHEN j.participant_ssn IS NULL THEN 'NO_SSN' END, '')
             END AS reason_code
      FROM judged j`,
   ).run(sb);
@@ -276,6 +280,9 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
   //    An A names the cases out of compliance and the certification date D; an R the open case
   //    count, the current oldest delinquency date and the certification date of the A it releases.
   const cur = (col: string, field: string) => `CASE WHEN x.p_known THEN x.${col} ELSE json_extract(x.a_values, '$.${field}') END`;
+  // an R releases the certification under the SSN its A was sent with (the board's key), even when
+  // the case extract has corrected the SSN since
+  const ssnSent = `CASE WHEN x.action = 'R' THEN x.a_ssn ELSE x.ssn END`;
   db.prepare(
     `INSERT INTO license_ledger (business_date, person_id, board_code, action, certification_date, release_type,
                                  ssn, case_id, lcsa_code, license_number, license_class, dtl_values, decision_id)
@@ -294,11 +301,11 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
        WHERE s.outcome IN ('ISSUE', 'RELEASE')
      )
      SELECT :d, x.person_id, x.board_code, x.action, x.certification_date, x.release_type,
-            ${cur('ssn', 'ssn')}, coalesce(x.primary_case_id, x.a_case_id), x.lcsa, x.license_number, x.class_code,
+            ${ssnSent}, coalesce(x.primary_case_id, x.a_case_id), x.lcsa, x.license_number, x.class_code,
             json_object(
               'transactionType', x.action,
               'boardCode', x.board_code,
-              'ssn', ${cur('ssn', 'ssn')},
+              'ssn', ${ssnSent},
               'lastName', ${cur('last_name', 'lastName')},
               'firstName', ${cur('first_name', 'firstName')},
               'middleName', ${cur('middle_name', 'middleName')},

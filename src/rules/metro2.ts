@@ -219,7 +219,13 @@ export function decideMetro2(db: Db, businessDate: string, config: Config, ctx: 
   db.exec('CREATE UNIQUE INDEX temp.metro2_history_pk ON metro2_history (case_id)');
 
   // 3. Status, amounts, dates and the first failing reason of every subject.
+  // A past-due status (71-84) needs an amount past due > 0 (Metro 2 cross-field rule, checked by
+  // validate/metro2.ts and by the bureaus). DOMAIN 6.8 sets amount past due = `total` in whole
+  // dollars, so an open case whose `total` is under $1 (e.g. only foster-care or AB 135 arrears,
+  // which DOMAIN 4 no longer enforces, behind an old unpaid due date) is reported current (11),
+  // not as a derogatory status with nothing past due that the bureaus would reject.
   const status = `CASE WHEN NOT m.is_open THEN CASE WHEN m.closure_reason = 'WITHDRAWN_BY_COURT' THEN 'DA' ELSE '13' END
+                       WHEN CAST(m.total / 100 AS INTEGER) <= 0 THEN ${lit(STATUS_BANDS[STATUS_BANDS.length - 1]!.status)}
                        ELSE ${bandSql('m.days_delinquent')} END`;
   const lastRating = mapSql('s.last_status', STATUS_RATING, "''");
   db.prepare(

@@ -134,16 +134,16 @@ describe('license-slm.txt', () => {
   });
 
   it('an unwritable record becomes SUPPRESS UNWRITABLE_VALUE and leaves the ledger unchanged', () => {
-    obligor('P1', null); // no SSN: the required ssn field cannot be written
+    obligor('P1', '123456789');
     obligor('P2', '223456789');
-    w.addLicense('P1', 'DMV');
+    w.addLicense('P1', 'DMV', { license_number: 'D'.repeat(21) }); // one more than the 20 of licenseNumber
     w.addLicense('P2', 'DMV');
     const { out, details } = build();
     expect(out.unwritable).toBe(1);
     expect(details.map((d) => d.ssn)).toEqual(['223456789']);
     const p1 = decisions(w.db, 'license').find((d) => d.subject_key === 'P1|DMV')!;
     expect(p1).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'UNWRITABLE_VALUE' });
-    expect(JSON.parse(p1.facts).unwritable).toMatchObject({ wouldBe: 'ISSUE', field: 'ssn' });
+    expect(JSON.parse(p1.facts).unwritable).toMatchObject({ wouldBe: 'ISSUE', field: 'licenseNumber' });
     expect(w.db.prepare('SELECT person_id FROM license_ledger').all()).toEqual([{ person_id: 'P2' }]);
     expect(summarizeLicense(w.db, D)).toMatchObject({ certified: 1, suppressed: { UNWRITABLE_VALUE: 1 } });
   });

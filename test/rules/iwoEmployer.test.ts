@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideIwo, summarizeIwo } from '../../src/rules/iwo.ts';
+import { EMPLOYER_ORDERS_IN_FORCE_SQL } from '../../src/rules/iwoEmployer.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
 
 const config = parseConfig({});
@@ -472,5 +473,33 @@ describe('employer IWO: reruns', () => {
     decide(D0);
     expect(only(D0).outcome).toBe('ISSUE');
     expect(ledger(D0)).toHaveLength(1);
+  });
+
+  it('the order in force is the latest ledger row of its key before D, ORG or AMD (a TRM ends it)', () => {
+    world();
+    decide('2026-11-16'); // ORG 600.00
+    update('ce_cases', { monthly_current_support: 55000 }, `case_id = 'C1'`);
+    decide('2026-11-17'); // AMD 650.00
+    update('ce_cases', { employer_id: null }, `case_id = 'C1'`);
+    decide('2026-11-18'); // TRM
+    update('ce_cases', { employer_id: 'E1', monthly_current_support: 60000 }, `case_id = 'C1'`);
+    decide(D0); // ORG 700.00
+    expect(ledger('2026-11-17')[0]!.action).toBe('AMD');
+    expect(ledger('2026-11-18')[0]!.action).toBe('TRM');
+    expect(ledger(D0)[0]!.action).toBe('ORG');
+    decide();
+    expect(only()).toMatchObject({ outcome: 'NO_CHANGE' });
+    expect(JSON.parse(only().facts).inForce).toEqual({ businessDate: D0, action: 'ORG', currentSupportCents: 60000, arrearsPaymentCents: 10000 });
+  });
+
+  it('finds the orders in force through the ledger key index, without sorting the ledger history', () => {
+    world();
+    decide(D0);
+    const plan = (w.db.prepare(`EXPLAIN QUERY PLAN ${EMPLOYER_ORDERS_IN_FORCE_SQL}`).all({ d: D, source: 'employer' }) as Array<{ detail: string }>)
+      .map((r) => r.detail)
+      .join('\n');
+    expect(plan).toContain('COVERING INDEX iwo_ledger_by_key');
+    expect(plan).not.toMatch(/TEMP B-TREE|SCAN iwo_ledger|SCAN l\b/);
+    expect(w.db.prepare(EMPLOYER_ORDERS_IN_FORCE_SQL).all({ d: D, source: 'employer' })).toHaveLength(1);
   });
 });

@@ -441,6 +441,22 @@ describe('insurance claims (ocss-im)', () => {
     expect(ledger()).toEqual([]);
   });
 
+  it('a record suppressed for its own reason before the payer checks raises no payer task (DOMAIN 6.2 "task instead" of a LUM / IWO)', () => {
+    obligor();
+    w.addPerson(person('P2', { ssn: '222334444' })).addCase(caseRow('C2', 'P2', { arrears_family: 0, arrears_interest: 0, monthly_current_support: 0 }));
+    const im = w.addFile('ocss-im', 'im-a.txt');
+    addInsurance(w, im, { insurerIdentifier: 'ISO12345', estimatedPaymentAmount: 50000 }); // below $1,000
+    addInsurance(w, im, { insurerIdentifier: 'ISO12345', claimNumber: 'BI-78', claimStatus: 'C' });
+    addDir(w, w.addFile('dir-wc', 'dir-a.txt'), { ssn: '222334444', claimsAdministratorFein: '000000000' }); // P2 owes nothing
+    decide();
+    expect(iwo().map((d) => [d.subject_key, d.outcome, d.reason_codes])).toEqual([
+      ['dir-wc|WC-2026-0001', 'SUPPRESS', 'NOTHING_OWED'],
+      ['ocss-im|P1|ISO12345|BI-77', 'SUPPRESS', 'CLAIM_BELOW_THRESHOLD'],
+      ['ocss-im|P1|ISO12345|BI-78', 'SUPPRESS', 'CLAIM_CLOSED'],
+    ]);
+    expect(tasks()).toEqual([]);
+  });
+
   it('an insurer without city is EMPLOYER_INCOMPLETE with the follow-up task', () => {
     obligor();
     addInsurance(w, w.addFile('ocss-im', 'im-a.txt'), { insurerCity: null });

@@ -462,6 +462,23 @@ describe('license: release requests', () => {
     expect(ledgerRows().length).toBe(1);
   });
 
+  it('an eligible obligor without a usable SSN is not certified: SUPPRESS NO_SSN (not an unwritable record)', () => {
+    obligor({ ssn: null });
+    license();
+    decide();
+    expect(only()).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'NO_SSN' });
+    expect(ledgerRows()).toEqual([]);
+  });
+
+  it('a release goes out under the SSN the certification was sent with, even after the SSN was corrected', () => {
+    obligor({ ssn: '999887777' }, { oldest_unpaid_due_date: null }); // compliant now: release
+    license();
+    ledger('2026-05-01'); // sent under SSN
+    decide();
+    expect(only()).toMatchObject({ outcome: 'RELEASE', reason_codes: 'NOT_DELINQUENT' });
+    expect(ledgerRows().map((r) => [r.action, r.ssn, r.dtl.ssn])).toEqual([['R', SSN, SSN]]);
+  });
+
   it('for an obligor never certified the normal reason applies first', () => {
     obligor({}, { license_release_request: 'EMERGENCY', oldest_unpaid_due_date: null });
     license();

@@ -10,7 +10,8 @@ import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideMetro2, isMonthEnd, METRO2_MECHANISM, metro2Due } from '../../src/rules/metro2.ts';
 import { generationCode } from '../../src/outbound/metro2.ts';
 import { caseRow, decisions, person, World } from '../helpers/world.ts';
-import { addDays, bases, NIGHTLY, RUN_METRO2, runMetro2 } from '../helpers/metro2.ts';
+import { addDays, bases, NIGHTLY, RUN_METRO2, runMetro2, writeTemp } from '../helpers/metro2.ts';
+import { validateFile } from '../../src/validate.ts';
 
 type Row = Record<string, string | number | null>;
 
@@ -209,6 +210,25 @@ describe('metro2: the base segment of an open case', () => {
     const b = bases(runMetro2(w, NOV));
     expect(b.get('C1')!.accountStatus).toBe('84');
     expect(b.get('C2')!.accountStatus).toBe('11');
+  });
+
+  it('reports a delinquent case with less than $1 owed as current (a past-due status needs an amount past due)', async () => {
+    obligor();
+    // only foster-care arrears (no longer enforced, DOMAIN 4) behind a 200-day-old unpaid due date
+    openCase('C1', { arrears_family: 0, arrears_state: 0, arrears_foster_care: 40000, arrears_interest: 0, oldest_unpaid_due_date: addDays(NOV, -200) });
+    // 75 cents owed, 100 days: whole dollars 0
+    openCase('C2', { arrears_family: 75, arrears_interest: 0, oldest_unpaid_due_date: addDays(NOV, -100) });
+    // $1.00 owed, 100 days: still 80
+    openCase('C3', { arrears_family: 100, arrears_interest: 0, oldest_unpaid_due_date: addDays(NOV, -100) });
+    const night = runMetro2(w, NOV);
+    const b = bases(night);
+    for (const id of ['C1', 'C2']) {
+      expect(b.get(id)).toMatchObject({ accountStatus: '11', currentBalance: 0, amountPastDue: 0, dateOfFirstDelinquency: null });
+    }
+    expect(b.get('C3')).toMatchObject({ accountStatus: '80', currentBalance: 1, amountPastDue: 1, dateOfFirstDelinquency: addDays(NOV, -100) });
+    // the file the writer produced passes the Metro 2 validator
+    const result = await validateFile(writeTemp(night.file!.content as readonly string[]), 'metro2');
+    expect(result.errors).toEqual([]);
   });
 
   it('writes base segments sorted by consumer account number, with every trailer total computed', () => {
