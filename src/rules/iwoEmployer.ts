@@ -37,6 +37,7 @@ export const EMPLOYER_IWO_REASONS = [
   'NO_FEIN',
   'NO_ORDER_AMOUNT',
   'EMPLOYER_INCOMPLETE',
+  'NO_SSN',
 ] as const;
 
 /**
@@ -105,7 +106,8 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
             (${blank('e.address_line1')} OR ${blank('e.city')} OR ${blank('e.state')} OR ${blank('e.zip')}) AS incomplete,
             c.monthly_current_support AS current_cents, c.monthly_arrears_payment AS arrears_cents,
             cf.days_delinquent, p.supports_other_dependents AS other_dependents,
-            c.order_id, c.tribunal
+            c.order_id, c.tribunal,
+            (p.ssn IS NULL OR length(p.ssn) <> 9 OR p.ssn GLOB '*[^0-9]*') AS no_ssn
      FROM ce_cases c
      JOIN case_facts cf ON cf.case_id = c.case_id AND cf.is_open
      JOIN ce_employers e ON e.employer_id = c.employer_id
@@ -121,7 +123,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
               cur.case_line, cur.employer_line, 1 AS is_current, 1 AS case_open,
               cur.employer_name, cur.address_line1, cur.address_line2, cur.city, cur.state, cur.zip,
               cur.incomplete, cur.current_cents, cur.arrears_cents, cur.days_delinquent,
-              cur.other_dependents, cur.order_id, cur.tribunal,
+              cur.other_dependents, cur.order_id, cur.tribunal, cur.no_ssn,
               pr.action AS prior_action, pr.business_date AS prior_date,
               pr.current_support_cents AS prior_current_cents, pr.arrears_payment_cents AS prior_arrears_cents,
               pr.dtl_values AS prior_dtl
@@ -132,7 +134,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
        SELECT pr.case_id, coalesce(c.obligor_person_id, pr.person_id), coalesce(c.lcsa_code, pr.lcsa_code),
               pr.fein, e.fein, c.employer_id, c.line, e.line, 0, coalesce(cf.is_open, 0),
               NULL, NULL, NULL, NULL, NULL, NULL, 0, c.monthly_current_support, c.monthly_arrears_payment,
-              cf.days_delinquent, NULL, c.order_id, c.tribunal,
+              cf.days_delinquent, NULL, c.order_id, c.tribunal, 0,
               pr.action, pr.business_date, pr.current_support_cents, pr.arrears_payment_cents, pr.dtl_values
        FROM iwo_emp_prior pr
        LEFT JOIN ce_cases c ON c.case_id = pr.case_id
@@ -159,6 +161,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
                 -- nothing to send: an order in force with the same amounts needs no address
                 WHEN g.unchanged THEN 'NO_CHANGE'
                 WHEN g.incomplete THEN 'SUPPRESS'
+                WHEN g.no_ssn THEN 'SUPPRESS'
                 WHEN g.in_force THEN 'AMD'
                 ELSE 'ORG'
               END AS action,
@@ -169,6 +172,9 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
                 WHEN g.total_cents = 0 THEN 'NO_ORDER_AMOUNT'
                 WHEN g.unchanged THEN NULL
                 WHEN g.incomplete THEN 'EMPLOYER_INCOMPLETE'
+                -- the e-IWO employeeSsn is required: an obligor without a usable SSN (DOMAIN 3) gets
+                -- NO_SSN (as license and federal offset do) instead of an unwritable record every night
+                WHEN g.no_ssn THEN 'NO_SSN'
               END AS reason
        FROM gated g
      )
@@ -226,6 +232,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
               'monthlyCurrentSupportCents', e.current_cents,
               'monthlyArrearsPaymentCents', e.arrears_cents,
               'totalCents', e.total_cents,
+              'obligorSsnUsable', CASE WHEN e.is_current THEN NOT e.no_ssn END,
               'daysDelinquent', e.days_delinquent,
               'arrearsOver12WeeksDays', :over12Days,
               'arrearsOver12Weeks', e.over12,

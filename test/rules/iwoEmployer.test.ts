@@ -267,6 +267,21 @@ describe('employer IWO: suppression reasons', () => {
     expect(only().reason_codes).toBe('DECEASED');
   });
 
+  it('NO_SSN: an obligor without a usable SSN gets no ORG or AMD (not an unwritable record every night)', () => {
+    world({}, { ssn: null });
+    decide(D0);
+    expect(only(D0)).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'NO_SSN', amount_cents: null });
+    expect(ledger(D0)).toEqual([]);
+    update('ce_participants', { ssn: '111223333' }, `person_id = 'P1'`);
+    decide();
+    expect(only()).toMatchObject({ outcome: 'ISSUE' });
+    update('ce_participants', { ssn: null }, `person_id = 'P1'`);
+    update('ce_cases', { monthly_current_support: 55000 }, `case_id = 'C1'`);
+    decide('2026-11-21');
+    expect(only('2026-11-21')).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'NO_SSN' });
+    expect(ledger('2026-11-21')).toEqual([]);
+  });
+
   it('no CSWN gate: an IWO is immediate', () => {
     world({ cswn_sent_date: null });
     decide();
