@@ -68,6 +68,8 @@ export interface RunContext {
   /** `nightly`, or `run` with the interface ids the operator asked for */
   command: 'nightly' | 'run';
   requested: readonly string[];
+  /** `<out>/<D>/`: writers spool their records to temporary files there (absent in unit tests) */
+  spoolDir?: string;
 }
 
 export interface Mechanism {

@@ -13,13 +13,24 @@ export interface WrittenFile {
   sha256: string;
 }
 
+/** The temporary file beside `file` that becomes it by rename (`.<name>.<pid>.tmp`). */
+export function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+}
+
+/** Completes an atomic write whose temporary file is already written and synced: mode, rename. */
+export function commitTempFile(tmp: string, file: string): void {
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, file);
+}
+
 /**
  * `content` is the whole text, or records each to be ended by LF (written in chunks, so a large
  * outbound file is never held twice in memory).
  */
 export function writeFileAtomic(file: string, content: string | Buffer | readonly string[]): WrittenFile {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const tmp = tempPathFor(file);
   const hash = crypto.createHash('sha256');
   let bytes = 0;
   const fd = fs.openSync(tmp, 'w', 0o600);
@@ -36,8 +47,7 @@ export function writeFileAtomic(file: string, content: string | Buffer | readonl
   } finally {
     fs.closeSync(fd);
   }
-  fs.chmodSync(tmp, 0o600);
-  fs.renameSync(tmp, file);
+  commitTempFile(tmp, file);
   return { path: file, bytes, sha256: hash.digest('hex') };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { OutboundBuild } from '../interfaces.ts';
+import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import type { RecordValues } from '../types.ts';
 import { buildNoticeFile, wireZip } from './noticeFile.ts';
 
@@ -31,7 +31,7 @@ interface CswnRow {
   zip: string | null;
 }
 
-export function buildCswn(db: Db, businessDate: string, _config: Config): OutboundBuild {
+export function buildCswn(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
   // person id breaks ties only for obligors without an SSN, whose notices cannot be written anyway
   const rows = () =>
       db
@@ -46,6 +46,7 @@ export function buildCswn(db: Db, businessDate: string, _config: Config): Outbou
       )
       .iterate(businessDate) as IterableIterator<CswnRow>;
   return buildNoticeFile(db, businessDate, {
+    spoolDir: ctx?.spoolDir,
     interfaceId: CSWN,
     file: FILE,
     ledgerTable: 'cswn_ledger',

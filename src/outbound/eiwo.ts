@@ -42,6 +42,8 @@ export interface EiwoBuildOptions {
   maxBatchesPerFile?: number;
   /** the constants file (defaults to the shipped schemas/reference/eiwo-constants.json) */
   constantsFile?: string;
+  /** the run's output folder of D (RunContext.spoolDir): records are spooled there */
+  spoolDir?: string;
 }
 
 /** `eiwo.txt` for file 1, then `eiwo-002.txt`, `eiwo-003.txt`… */
@@ -82,8 +84,8 @@ interface DocumentRow {
 }
 
 /** The runner's entry point (OUTBOUND registration). */
-export function buildEiwo(db: Db, businessDate: string, _config: Config, _ctx?: RunContext): OutboundBuild {
-  return buildEiwoFiles(db, businessDate);
+export function buildEiwo(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
+  return buildEiwoFiles(db, businessDate, { spoolDir: ctx?.spoolDir });
 }
 
 export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildOptions = {}): OutboundBuild {
@@ -100,7 +102,7 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
   const files: Array<{ builder: FixedWidthFileBuilder; controlNumber: string; batches: number }> = [];
   const openFile = () => {
     const number = files.length + 1;
-    const builder = new FixedWidthFileBuilder(layout, EIWO, eiwoFileName(number));
+    const builder = new FixedWidthFileBuilder(layout, EIWO, eiwoFileName(number), options.spoolDir);
     const controlNumber = fileControlNumber(fips, businessDate, number);
     builder.add('header', { controlNumber, creationDate: businessDate, creationTime: CREATION_TIME });
     const file = { builder, controlNumber, batches: 0 };

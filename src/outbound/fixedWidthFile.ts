@@ -9,9 +9,11 @@ import { createFileFormatter } from '../layout/controls.ts';
 import type { FileFormatter } from '../layout/controls.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
 import type { OutboundFile } from './outputs.ts';
+import { LineSpool } from './spool.ts';
 
 export class FixedWidthFileBuilder {
-  private readonly lines: string[] = [];
+  private readonly spool: LineSpool;
+  private lastLine = '';
   private readonly records: Record<string, number> = {};
   private readonly formatter: FileFormatter;
   private controls: Record<string, FieldValue> = {};
@@ -21,7 +23,10 @@ export class FixedWidthFileBuilder {
     private readonly compiled: CompiledLayout,
     private readonly interfaceId: string,
     private readonly fileName: string,
+    /** the run's output folder of D: records are spooled to the atomic write's temp file there */
+    spoolDir?: string,
   ) {
+    this.spool = new LineSpool(spoolDir, fileName);
     this.formatter = createFileFormatter(compiled);
     for (const r of compiled.records) this.records[r.name] = 0;
   }
@@ -50,10 +55,11 @@ export class FixedWidthFileBuilder {
   }
 
   private append(recordName: string, { line, truncated }: FormattedRecord): number {
-    this.lines.push(line);
+    this.spool.push(line);
+    this.lastLine = line;
     this.records[recordName] = (this.records[recordName] ?? 0) + 1;
     this.truncated += truncated.length;
-    return this.lines.length;
+    return this.spool.lines;
   }
 
   openBatch(recordName: string, values: Partial<RecordValues>): number {
@@ -68,7 +74,7 @@ export class FixedWidthFileBuilder {
   /** File trailer: its control fields come from the whole file; they are what the manifest shows. */
   close(recordName: string, values: Partial<RecordValues> = {}): number {
     const n = this.add(recordName, values);
-    const written = this.compiled.parse(this.lines[n - 1]!).values;
+    const written = this.compiled.parse(this.lastLine).values;
     const controlFields = this.compiled.layout.controls.filter((c) => c.record === recordName).map((c) => c.field);
     this.controls = Object.fromEntries(controlFields.map((f) => [`${recordName}.${f}`, written[f] ?? null]));
     return n;
@@ -78,7 +84,7 @@ export class FixedWidthFileBuilder {
     return {
       interface: this.interfaceId,
       file: this.fileName,
-      content: this.lines,
+      content: this.spool.finish(),
       records: { ...this.records },
       controls: this.controls,
       truncated: this.truncated,

@@ -11,7 +11,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { OutboundBuild } from '../interfaces.ts';
+import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
@@ -45,8 +45,8 @@ function codec() {
   return (compiled ??= compileLayout(fixedLayout(FOP_CERT)));
 }
 
-export function buildFopCert(db: Db, businessDate: string, _config: Config): OutboundBuild {
-  const file = new FixedWidthFileBuilder(codec(), FOP_CERT, FOP_CERT_FILE);
+export function buildFopCert(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
+  const file = new FixedWidthFileBuilder(codec(), FOP_CERT, FOP_CERT_FILE, ctx?.spoolDir);
   // Iterated, not loaded whole; the connection cannot write while the iterator is open, so
   // unwritable records are flipped afterwards.
   const rows = db

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { OutboundBuild } from '../interfaces.ts';
+import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
@@ -37,8 +37,8 @@ function codec() {
   return (compiled ??= compileLayout(fixedLayout(FTB_CERT)));
 }
 
-export function buildFtbCert(db: Db, businessDate: string, _config: Config): OutboundBuild {
-  const file = new FixedWidthFileBuilder(codec(), FTB_CERT, FTB_CERT_FILE);
+export function buildFtbCert(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
+  const file = new FixedWidthFileBuilder(codec(), FTB_CERT, FTB_CERT_FILE, ctx?.spoolDir);
   file.add('header', { fileCreationDate: businessDate, businessDate, fileSequence: String(fileSequence(db, FTB_CERT, businessDate)) });
   const rows = db
     .prepare(

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { OutboundBuild } from '../interfaces.ts';
+import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import { compileLayout, FormatError } from '../layout/codec.ts';
 import type { FormattedRecord } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
@@ -47,8 +47,8 @@ function codec() {
   return (compiled ??= compileLayout(fixedLayout(LEVY_OTW)));
 }
 
-export function buildLevyOtw(db: Db, businessDate: string, _config: Config): OutboundBuild {
-  const file = new FixedWidthFileBuilder(codec(), LEVY_OTW, FILE);
+export function buildLevyOtw(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
+  const file = new FixedWidthFileBuilder(codec(), LEVY_OTW, FILE, ctx?.spoolDir);
   file.add('header', { fileCreationDate: businessDate, businessDate, fileSequence: String(fileSequence(db, LEVY_OTW, businessDate)) });
 
   // Iterated, not loaded whole: a California night issues hundreds of thousands of orders. The

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { OutboundBuild } from '../interfaces.ts';
+import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
@@ -28,8 +28,8 @@ function codec() {
   return (compiled ??= compileLayout(fixedLayout(LICENSE_SLM)));
 }
 
-export function buildLicenseSlm(db: Db, businessDate: string, _config: Config): OutboundBuild {
-  const file = new FixedWidthFileBuilder(codec(), LICENSE_SLM, LICENSE_SLM_FILE);
+export function buildLicenseSlm(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
+  const file = new FixedWidthFileBuilder(codec(), LICENSE_SLM, LICENSE_SLM_FILE, ctx?.spoolDir);
   file.add('header', { fileCreationDate: businessDate, businessDate, fileSequence: String(fileSequence(db, LICENSE_SLM, businessDate)) });
 
   // Iterated, not loaded whole; the connection cannot write while the iterator is open, so

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { OutboundBuild } from '../interfaces.ts';
+import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import type { RecordValues } from '../types.ts';
 import { buildNoticeFile, wireZip } from './noticeFile.ts';
 
@@ -34,7 +34,7 @@ interface LienRow {
   zip: string | null;
 }
 
-export function buildLien(db: Db, businessDate: string, _config: Config): OutboundBuild {
+export function buildLien(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
   const rows = () =>
       db
       .prepare(
@@ -48,6 +48,7 @@ export function buildLien(db: Db, businessDate: string, _config: Config): Outbou
       )
       .iterate(businessDate) as IterableIterator<LienRow>;
   return buildNoticeFile(db, businessDate, {
+    spoolDir: ctx?.spoolDir,
     interfaceId: LIEN,
     file: FILE,
     ledgerTable: 'lien_ledger',

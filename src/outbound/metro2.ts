@@ -161,7 +161,7 @@ export function buildMetro2(db: Db, businessDate: string, config: Config, ctx: R
     }
     // The header goes out with the first segment that can be written: no segment, no file.
     if (file === null) {
-      file = new FixedWidthFileBuilder(codec, METRO2_INTERFACE, METRO2_FILE);
+      file = new FixedWidthFileBuilder(codec, METRO2_INTERFACE, METRO2_FILE, ctx.spoolDir);
       file.add('header', headerValues(businessDate, config));
     }
     written.push({ decisionId: row.decision_id, line: file.addChecked('base', record) });

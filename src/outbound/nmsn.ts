@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import type { OutboundBuild } from '../interfaces.ts';
+import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import type { RecordValues } from '../types.ts';
 import { buildNoticeFile, wireZip } from './noticeFile.ts';
 
@@ -39,7 +39,7 @@ interface Child {
   dob: string | null;
 }
 
-export function buildNmsn(db: Db, businessDate: string, _config: Config): OutboundBuild {
+export function buildNmsn(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
   const rows = () =>
       db
       .prepare(
@@ -55,6 +55,7 @@ export function buildNmsn(db: Db, businessDate: string, _config: Config): Outbou
       )
       .iterate(businessDate) as IterableIterator<NmsnRow>;
   return buildNoticeFile(db, businessDate, {
+    spoolDir: ctx?.spoolDir,
     interfaceId: NMSN,
     file: FILE,
     ledgerTable: 'nmsn_ledger',

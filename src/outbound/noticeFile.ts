@@ -38,10 +38,12 @@ export interface NoticeFileSpec<Row extends { decision_id: number }> {
    */
   rows: () => IterableIterator<Row>;
   detail: (row: Row) => Partial<RecordValues>;
+  /** the run's output folder of D (RunContext.spoolDir) */
+  spoolDir?: string;
 }
 
 export function buildNoticeFile<Row extends { decision_id: number }>(db: Db, businessDate: string, spec: NoticeFileSpec<Row>): OutboundBuild {
-  const file = new FixedWidthFileBuilder(noticeCodec(spec.interfaceId), spec.interfaceId, spec.file);
+  const file = new FixedWidthFileBuilder(noticeCodec(spec.interfaceId), spec.interfaceId, spec.file, spec.spoolDir);
   file.add('header', {
     fileCreationDate: businessDate, // no wall clock in outputs (OPERATIONS.md)
     businessDate,

@@ -5,15 +5,17 @@
  */
 import path from 'node:path';
 import type { Db } from '../store/db.ts';
-import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { commitTempFile, writeFileAtomic } from '../io/atomicWrite.ts';
+import { isSpooled } from './spool.ts';
+import type { SpooledContent } from './spool.ts';
 import type { FieldValue } from '../types.ts';
 
 export interface OutboundFile {
   interface: string;
   /** file name relative to `<out>/<D>/` */
   file: string;
-  /** the whole text, or the records (each written followed by LF) */
-  content: string | readonly string[];
+  /** the whole text, the records (each written followed by LF), or a spooled temporary file */
+  content: string | readonly string[] | SpooledContent;
   records: Record<string, number>;
   controls: Record<string, FieldValue>;
   truncated: number;
@@ -33,7 +35,14 @@ export function fileSequence(db: Db, interfaceId: string, businessDate: string):
 
 /** Writes the file atomically under `<out>/<D>/` and records it for the manifest. */
 export function writeOutbound(db: Db, dateOutDir: string, businessDate: string, out: OutboundFile): void {
-  const written = writeFileAtomic(path.join(dateOutDir, out.file), out.content);
+  const target = path.join(dateOutDir, out.file);
+  let written: { bytes: number; sha256: string };
+  if (isSpooled(out.content)) {
+    commitTempFile(out.content.spooled, target);
+    written = out.content;
+  } else {
+    written = writeFileAtomic(target, out.content);
+  }
   db.prepare(
     `INSERT INTO output_files (business_date, interface, file, bytes, sha256, records, controls, truncated)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -337,7 +337,7 @@ function runMechanism(
   const d = opts.businessDate;
   const outputs = OUTBOUND.filter((o) => o.mechanism === m.id);
   let unwritable = 0;
-  const ctx = { command: opts.command, requested: opts.interfaces };
+  const ctx = { command: opts.command, requested: opts.interfaces, spoolDir: outDir };
   const replaced: string[] = [];
   const files = db.transaction(() => {
     m.decide(db, d, opts.config, ctx);

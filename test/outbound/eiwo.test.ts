@@ -31,7 +31,7 @@ function decide(date = D) {
 }
 
 function lines(file: OutboundFile): string[] {
-  return typeof file.content === 'string' ? file.content.split('\n').filter((l) => l !== '') : [...file.content];
+  return typeof file.content === 'string' ? file.content.split('\n').filter((l) => l !== '') : [...(file.content as readonly string[])];
 }
 
 /** Every line decoded: record name and values; fails on any issue. */
@@ -282,10 +282,11 @@ describe('eiwo: unwritable values', () => {
     employee(1, 'C1', FEIN_B);
     employee(2, 'C037-1234567890123', FEIN_A); // 18 characters
     employee(3, 'C3', FEIN_B, {});
-    w.db.prepare(`UPDATE ce_participants SET ssn = NULL WHERE person_id = 'P3'`).run(); // employee SSN is required
+    // employee SSN is required: the rules suppress the order NO_SSN before the writer (no unwritable record)
+    w.db.prepare(`UPDATE ce_participants SET ssn = NULL WHERE person_id = 'P3'`).run();
     decide();
     const { files, unwritable } = buildEiwoFiles(w.db, D);
-    expect(unwritable).toBe(2);
+    expect(unwritable).toBe(1);
     const recs = parsed(files[0]!);
     expect(recs.map((r) => r.record)).toEqual(['header', 'batchHeader', 'detail', 'batchTrailer', 'trailer']);
     expect(recs[1]!.v).toMatchObject({ ein: FEIN_B, controlNumber: '0600020261120000000001' });
@@ -294,14 +295,14 @@ describe('eiwo: unwritable values', () => {
     expect(rows).toEqual([
       ['C1', 'ISSUE', '', 60000],
       ['C037-1234567890123', 'SUPPRESS', 'UNWRITABLE_VALUE', null],
-      ['C3', 'SUPPRESS', 'UNWRITABLE_VALUE', null],
+      ['C3', 'SUPPRESS', 'NO_SSN', null],
     ]);
     const facts = JSON.parse(decisions(w.db, 'iwo')[1]!.facts);
     expect(facts.unwritable).toMatchObject({ wouldBe: 'ISSUE', record: 'detail', field: 'caseId', start: 88, end: 102 });
-    expect(JSON.parse(decisions(w.db, 'iwo')[2]!.facts).unwritable).toMatchObject({ field: 'employeeSsn' });
     expect(w.db.prepare('SELECT ledger_key FROM iwo_ledger WHERE business_date = ?').all(D)).toEqual([{ ledger_key: `C1|${FEIN_B}` }]);
-    expect(summarizeIwo(w.db, D).bySource.employer).toMatchObject({ issued: 1, suppressed: { UNWRITABLE_VALUE: 2 } });
+    expect(summarizeIwo(w.db, D).bySource.employer).toMatchObject({ issued: 1, suppressed: { UNWRITABLE_VALUE: 1, NO_SSN: 1 } });
     // the order was not sent: the next night tries again
+    w.db.prepare(`UPDATE ce_participants SET ssn = '900000003' WHERE person_id = 'P3'`).run();
     decide('2026-11-21');
     expect(decisions(w.db, 'iwo', '2026-11-21').find((r) => r.case_id === 'C3')).toMatchObject({ outcome: 'ISSUE' });
   });

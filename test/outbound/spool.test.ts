@@ -1,0 +1,43 @@
+/**
+ * Spooled outbound files: in a run, records go to the atomic write's temporary file as they are
+ * formatted (never the whole file in memory), and writeOutbound renames it into place.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../src/store/db.ts';
+import { LineSpool, isSpooled } from '../../src/outbound/spool.ts';
+import { writeOutbound } from '../../src/outbound/outputs.ts';
+import { tmpDir } from '../helpers/cli.ts';
+
+describe('LineSpool', () => {
+  it('without a folder keeps the records in memory', () => {
+    const s = new LineSpool(undefined, 'x.txt');
+    s.push('A');
+    s.push('B');
+    expect(s.lines).toBe(2);
+    expect(s.finish()).toEqual(['A', 'B']);
+  });
+
+  it('with a folder writes them, in chunks, to .<file>.<pid>.tmp with their sha256; writeOutbound renames it (mode 0600)', () => {
+    const dir = tmpDir();
+    const s = new LineSpool(dir, 'big.txt');
+    const line = 'X'.repeat(2405);
+    for (let i = 0; i < 1000; i++) s.push(`${line}${i % 10}`); // ≈ 2.4 MB: several 1 MiB chunks
+    const tmp = path.join(dir, `.big.txt.${process.pid}.tmp`);
+    expect(fs.existsSync(tmp)).toBe(true);
+    const content = s.finish();
+    expect(isSpooled(content)).toBe(true);
+    const bytes = fs.readFileSync(tmp);
+    expect(content).toEqual({ spooled: tmp, bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex') });
+    expect(bytes.length).toBe(1000 * 2407);
+
+    const db = openDb(':memory:');
+    writeOutbound(db, dir, '2026-11-20', { interface: 'eiwo', file: 'big.txt', content, records: {}, controls: {}, truncated: 0 });
+    expect(fs.existsSync(tmp)).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'big.txt'))).toEqual(bytes);
+    expect(fs.statSync(path.join(dir, 'big.txt')).mode & 0o777).toBe(0o600);
+    expect(db.prepare('SELECT bytes, sha256 FROM output_files').get()).toEqual({ bytes: bytes.length, sha256: (content as { sha256: string }).sha256 });
+  });
+});
