@@ -22,7 +22,8 @@
  * - NOT_NOTICED_30_DAYS and INCARCERATION_RELIEF apply to open cases; the final report of a
  *   closed case is not held back by them (it ends the reporting in the obligor's favour). The
  *   order-date and address rules apply to both (they fill required fields of the segment).
- * - Reason order: DECEASED, NOT_NOTICED_30_DAYS, INCARCERATION_RELIEF, NO_ORDER_DATE, NO_ADDRESS
+ * - Reason order: DECEASED, NOT_NOTICED_30_DAYS, INCARCERATION_RELIEF, NO_ORDER_DATE, NO_ADDRESS,
+ *   NO_IDENTITY (neither SSN nor date of birth: the bureaus cannot match the consumer)
  *   (the gate first, then DOMAIN 6.8's order).
  * - "Closed" = not open (DOMAIN 4: status CLOSED, or an OPEN case whose order is gone); a closed
  *   case that was never reported, or whose last report already was 13 or DA, is not a subject.
@@ -43,7 +44,7 @@ export const METRO2_MECHANISM = 'metro2';
 export const METRO2_INTERFACE = 'metro2';
 
 /** Suppression reasons in the order they are applied. */
-export const METRO2_REASONS = ['DECEASED', 'NOT_NOTICED_30_DAYS', 'INCARCERATION_RELIEF', 'NO_ORDER_DATE', 'NO_ADDRESS'] as const;
+export const METRO2_REASONS = ['DECEASED', 'NOT_NOTICED_30_DAYS', 'INCARCERATION_RELIEF', 'NO_ORDER_DATE', 'NO_ADDRESS', 'NO_IDENTITY'] as const;
 export type Metro2Reason = (typeof METRO2_REASONS)[number];
 
 /**
@@ -187,6 +188,8 @@ export function decideMetro2(db: Db, businessDate: string, config: Config, ctx: 
             o.deceased, o.credit_notice_sent_date, o.in_custody, pp.incarcerated_since, pp.line AS person_line,
             (nullif(trim(pp.address_line1), '') IS NOT NULL AND nullif(trim(pp.city), '') IS NOT NULL
               AND nullif(trim(pp.state), '') IS NOT NULL AND nullif(trim(pp.zip), '') IS NOT NULL) AS address_complete,
+            -- Metro 2 needs the SSN or the date of birth to identify the consumer
+            (pp.ssn IS NOT NULL OR pp.dob IS NOT NULL) AS identified,
             st.closed_since
      FROM subject s
      LEFT JOIN metro2_ledger lr ON lr.rowid = s.last_rowid
@@ -253,6 +256,7 @@ export function decideMetro2(db: Db, businessDate: string, config: Config, ctx: 
                 WHEN s.is_open AND s.custody_relief THEN 'INCARCERATION_RELIEF'
                 WHEN s.order_date IS NULL THEN 'NO_ORDER_DATE'
                 WHEN NOT s.address_complete THEN 'NO_ADDRESS'
+                WHEN NOT s.identified THEN 'NO_IDENTITY'
               END AS reason
        FROM s
      )
@@ -313,7 +317,8 @@ export function decideMetro2(db: Db, businessDate: string, config: Config, ctx: 
               'inCustody', ${boolJson('e.in_custody')},
               'incarceratedSince', e.incarcerated_since,
               'incarcerationReliefDays', CAST(:reliefDays AS INTEGER),
-              'addressComplete', ${boolJson('e.address_complete')}),
+              'addressComplete', ${boolJson('e.address_complete')},
+              'identified', ${boolJson('e.identified')}),
             json_array(json_object('interface', 'case-extract', 'file', 'cases.csv', 'line', e.case_line),
                        json_object('interface', 'case-extract', 'file', 'participants.csv', 'line', e.person_line))
      FROM metro2_eval e

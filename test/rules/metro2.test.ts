@@ -233,7 +233,7 @@ describe('metro2: the base segment of an open case', () => {
 
   it('writes base segments sorted by consumer account number, with every trailer total computed', () => {
     obligor();
-    obligor({ ssn: null, dob: null, phone: '9165550000' }, 'P2');
+    obligor({ ssn: null, phone: '9165550000' }, 'P2'); // identified by the date of birth alone
     openCase('C3', { oldest_unpaid_due_date: null });
     openCase('C10', { oldest_unpaid_due_date: addDays(NOV, -45) });
     openCase('C2', { oldest_unpaid_due_date: null }, 'P2');
@@ -249,7 +249,7 @@ describe('metro2: the base segment of an open case', () => {
       totalSsnBase: '000000002',
       totalSsnAllSegments: '000000002',
       totalDobBase: '000000002',
-      totalDobAllSegments: '000000002',
+      totalDobAllSegments: '000000003',
       totalTelephoneAllSegments: '000000001',
       totalJ1Segments: '000000000',
     });
@@ -386,6 +386,13 @@ describe('metro2: suppression', () => {
     openCase('C1');
     runMetro2(w, NOV);
     expect(only(NOV)).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'NO_ADDRESS' });
+  });
+
+  it('NO_IDENTITY: neither SSN nor date of birth (the bureaus cannot match the consumer)', () => {
+    obligor({ ssn: null, dob: null });
+    openCase('C1');
+    runMetro2(w, NOV);
+    expect(only(NOV)).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'NO_IDENTITY' });
   });
 
   it('DECEASED suppresses the report of an open case (gate "all")', () => {
