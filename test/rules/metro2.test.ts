@@ -248,7 +248,7 @@ describe('metro2: the base segment of an open case', () => {
       totalStatusCode84: '000000000',
       totalSsnBase: '000000002',
       totalSsnAllSegments: '000000002',
-      totalDobBase: '000000002',
+      totalDobBase: '000000003',
       totalDobAllSegments: '000000003',
       totalTelephoneAllSegments: '000000001',
       totalJ1Segments: '000000000',
