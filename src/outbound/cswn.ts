@@ -8,27 +8,17 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import type { RecordValues } from '../types.ts';
-import { buildNoticeFile, wireZip } from './noticeFile.ts';
+import { buildNoticeFile, OBLIGOR_ADDRESS_COLUMNS, obligorAddressValues } from './noticeFile.ts';
+import type { ObligorAddressRow } from './noticeFile.ts';
 
 export const CSWN = 'cswn';
 const FILE = 'cswn.txt';
 
-interface CswnRow {
+interface CswnRow extends ObligorAddressRow {
   decision_id: number;
   case_id: string;
   lcsa_code: string;
   past_due_cents: number;
-  ssn: string | null;
-  last_name: string;
-  first_name: string;
-  middle_name: string | null;
-  suffix: string | null;
-  dob: string | null;
-  address_line1: string | null;
-  address_line2: string | null;
-  city: string | null;
-  state: string | null;
-  zip: string | null;
 }
 
 export function buildCswn(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
@@ -37,8 +27,7 @@ export function buildCswn(db: Db, businessDate: string, _config: Config, ctx?: R
       db
       .prepare(
         `SELECT l.decision_id, l.case_id, l.lcsa_code, l.past_due_cents,
-                p.ssn, p.last_name, p.first_name, p.middle_name, p.suffix, p.dob,
-                p.address_line1, p.address_line2, p.city, p.state, p.zip
+                ${OBLIGOR_ADDRESS_COLUMNS}
          FROM cswn_ledger l
          JOIN ce_participants p ON p.person_id = l.person_id
          WHERE l.business_date = ?
@@ -57,17 +46,7 @@ export function buildCswn(db: Db, businessDate: string, _config: Config, ctx?: R
 
 function detailValues(row: CswnRow, businessDate: string): Partial<RecordValues> {
   return {
-    ssn: row.ssn,
-    lastName: row.last_name,
-    firstName: row.first_name,
-    middleName: row.middle_name,
-    suffix: row.suffix,
-    dob: row.dob,
-    addressLine1: row.address_line1,
-    addressLine2: row.address_line2,
-    city: row.city,
-    state: row.state,
-    zip: wireZip(row.zip),
+    ...obligorAddressValues(row),
     caseId: row.case_id,
     lcsaCode: row.lcsa_code,
     pastDueAmount: row.past_due_cents,

@@ -8,12 +8,13 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import type { RecordValues } from '../types.ts';
-import { buildNoticeFile, wireZip } from './noticeFile.ts';
+import { buildNoticeFile, OBLIGOR_ADDRESS_COLUMNS, obligorAddressValues } from './noticeFile.ts';
+import type { ObligorAddressRow } from './noticeFile.ts';
 
 export const LIEN = 'lien';
 const FILE = 'lien.txt';
 
-interface LienRow {
+interface LienRow extends ObligorAddressRow {
   decision_id: number;
   case_id: string;
   county_code: string;
@@ -21,17 +22,6 @@ interface LienRow {
   judgment_cents: number;
   interest_rate_thousandths: number;
   lien_type: string;
-  ssn: string | null;
-  last_name: string;
-  first_name: string;
-  middle_name: string | null;
-  suffix: string | null;
-  dob: string | null;
-  address_line1: string | null;
-  address_line2: string | null;
-  city: string | null;
-  state: string | null;
-  zip: string | null;
 }
 
 export function buildLien(db: Db, businessDate: string, _config: Config, ctx?: RunContext): OutboundBuild {
@@ -39,8 +29,7 @@ export function buildLien(db: Db, businessDate: string, _config: Config, ctx?: R
       db
       .prepare(
         `SELECT l.decision_id, l.case_id, l.county_code, l.order_id, l.judgment_cents, l.interest_rate_thousandths,
-                l.lien_type, p.ssn, p.last_name, p.first_name, p.middle_name, p.suffix, p.dob,
-                p.address_line1, p.address_line2, p.city, p.state, p.zip
+                l.lien_type, ${OBLIGOR_ADDRESS_COLUMNS}
          FROM lien_ledger l
          JOIN ce_participants p ON p.person_id = l.person_id
          WHERE l.business_date = ?
@@ -60,17 +49,7 @@ export function buildLien(db: Db, businessDate: string, _config: Config, ctx?: R
 function detailValues(row: LienRow, businessDate: string): Partial<RecordValues> {
   return {
     countyCode: row.county_code,
-    ssn: row.ssn,
-    lastName: row.last_name,
-    firstName: row.first_name,
-    middleName: row.middle_name,
-    suffix: row.suffix,
-    dob: row.dob,
-    addressLine1: row.address_line1,
-    addressLine2: row.address_line2,
-    city: row.city,
-    state: row.state,
-    zip: wireZip(row.zip),
+    ...obligorAddressValues(row),
     caseId: row.case_id,
     orderId: row.order_id,
     judgmentAmount: row.judgment_cents,

@@ -79,3 +79,39 @@ export function buildNoticeFile<Row extends { decision_id: number }>(db: Db, bus
 export function wireZip(zip: string | null): string | null {
   return zip === null ? null : zip.replace(/[-\s]/g, '');
 }
+
+/** The obligor's identity and mailing address, as the lien and CSWN layouts carry them. */
+export interface ObligorAddressRow {
+  ssn: string | null;
+  last_name: string;
+  first_name: string;
+  middle_name: string | null;
+  suffix: string | null;
+  dob: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  city: string | null;
+  state: string | null;
+  zip: string | null;
+}
+
+/** The SELECT list of `ObligorAddressRow` from ce_participants aliased `p`. */
+export const OBLIGOR_ADDRESS_COLUMNS = `p.ssn, p.last_name, p.first_name, p.middle_name, p.suffix, p.dob,
+                p.address_line1, p.address_line2, p.city, p.state, p.zip`;
+
+/** The detail fields of the obligor (same field names in the lien and CSWN layouts). */
+export function obligorAddressValues(row: ObligorAddressRow): Partial<RecordValues> {
+  return {
+    ssn: row.ssn,
+    lastName: row.last_name,
+    firstName: row.first_name,
+    middleName: row.middle_name,
+    suffix: row.suffix,
+    dob: row.dob,
+    addressLine1: row.address_line1,
+    addressLine2: row.address_line2,
+    city: row.city,
+    state: row.state,
+    zip: wireZip(row.zip),
+  };
+}
