@@ -10,7 +10,8 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { firstGateSql } from './derived.ts';
-import { summarizeNotice, type NoticeSummary } from './nmsn.ts';
+import { type NoticeSummary } from './nmsn.ts';
+import { countOutcomes } from './summary.ts';
 
 export const CSWN_MECHANISM = 'cswn';
 
@@ -111,5 +112,5 @@ export function decideCswn(db: Db, businessDate: string, config: Config): void {
 }
 
 export function summarizeCswn(db: Db, businessDate: string): NoticeSummary {
-  return summarizeNotice(db, businessDate, CSWN_MECHANISM);
+  return countOutcomes(db, businessDate, CSWN_MECHANISM);
 }

@@ -16,6 +16,8 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
+import { addOutcome, emptyOutcomeCounts } from './summary.ts';
+import type { OutcomeCounts } from './summary.ts';
 import { stagingTableName } from '../store/staging.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
@@ -63,20 +65,13 @@ export function fopExclusions(holds: { adm: boolean; tax: boolean; pas: boolean 
   return codes.join(',');
 }
 
-export interface FopSummary {
-  evaluated: number;
-  issued: number;
-  amended: number;
-  terminated: number;
-  noChange: number;
-  suppressed: Record<string, number>;
+export interface FopSummary extends OutcomeCounts {
   transactions: Record<string, number>;
   /** whole dollars on the A and M records written, per case type */
   certifiedDollars: { A: number; N: number };
   rejectsApplied: number;
   /** NO_CHANGE decisions of entries that stand rejected by OCSS (not re-sent until their data change) */
   rejectedNotResent: number;
-  tasks: number;
   /** fop-collections records loaded on D (reported only, DOMAIN 6.6 / brief) */
   collections: { records: number; tanf: number; nonTanf: number; collectionCents: number; adjustmentCents: number };
 }
@@ -370,34 +365,20 @@ export function summarizeFop(db: Db, businessDate: string): FopSummary {
     )
     .all(businessDate, FOP_MECHANISM) as Array<{ outcome: string; reason: string; action: string | null; case_type: string | null; rejected: number; n: number; cents: number }>;
   const s: FopSummary = {
-    evaluated: 0,
-    issued: 0,
-    amended: 0,
-    terminated: 0,
-    noChange: 0,
-    suppressed: {},
+    ...emptyOutcomeCounts(),
     transactions: {},
     certifiedDollars: { A: 0, N: 0 },
     rejectsApplied: 0,
     rejectedNotResent: 0,
-    tasks: 0,
     collections: { records: 0, tanf: 0, nonTanf: 0, collectionCents: 0, adjustmentCents: 0 },
   };
   for (const c of counts) {
+    addOutcome(s, c.outcome, c.reason, c.n, c.cents);
     if (c.outcome === 'TASK') {
-      s.tasks += c.n;
-      s.rejectsApplied += c.n;
+      s.rejectsApplied += c.n; // the only task of the federal offset: FOP_REJECT
       continue;
     }
-    s.evaluated += c.n;
-    if (c.outcome === 'SUPPRESS') s.suppressed[c.reason] = (s.suppressed[c.reason] ?? 0) + c.n;
-    else if (c.outcome === 'ISSUE') s.issued += c.n;
-    else if (c.outcome === 'AMEND') s.amended += c.n;
-    else if (c.outcome === 'TERMINATE') s.terminated += c.n;
-    else if (c.outcome === 'NO_CHANGE') {
-      s.noChange += c.n;
-      if (c.rejected) s.rejectedNotResent += c.n;
-    }
+    if (c.outcome === 'NO_CHANGE' && c.rejected) s.rejectedNotResent += c.n;
     if (c.outcome !== 'SUPPRESS' && c.action) {
       s.transactions[c.action] = (s.transactions[c.action] ?? 0) + c.n;
       if (c.case_type === 'A' || c.case_type === 'N') s.certifiedDollars[c.case_type] += c.cents / 100;

@@ -10,6 +10,8 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
+import { countOutcomes } from './summary.ts';
+import type { OutcomeCounts } from './summary.ts';
 import { stagingTableName } from '../store/staging.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
@@ -26,15 +28,8 @@ export const FTB_GATES: readonly GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'NO
  */
 export const FTB_REASONS = [...FTB_GATES, 'BELOW_ARREARS_THRESHOLD', 'NO_SSN', 'AMBIGUOUS_SSN', 'SSN_CHANGED'] as const;
 
-export interface FtbSummary {
-  evaluated: number;
-  issued: number;
-  amended: number;
-  terminated: number;
-  noChange: number;
-  suppressed: Record<string, number>;
-  /** certified amounts on the A and M records written */
-  certifiedCents: number;
+/** The manifest summary: outcome counts (amountCents = the certified amounts sent) and collections. */
+export interface FtbSummary extends OutcomeCounts {
   /** ftb 'C' intercept collection records loaded on D (reported only) */
   collections: { records: number; amountCents: number };
 }
@@ -177,32 +172,7 @@ export function decideFtb(db: Db, businessDate: string, _config: Config): void {
 }
 
 export function summarizeFtb(db: Db, businessDate: string): FtbSummary {
-  const counts = db
-    .prepare(
-      `SELECT outcome, reason_codes AS reason, count(*) AS n,
-              coalesce(sum(CASE WHEN outcome IN ('ISSUE', 'AMEND') THEN amount_cents END), 0) AS cents
-       FROM decisions WHERE business_date = ? AND mechanism = ? GROUP BY 1, 2`,
-    )
-    .all(businessDate, FTB_MECHANISM) as Array<{ outcome: string; reason: string; n: number; cents: number }>;
-  const s: FtbSummary = {
-    evaluated: 0,
-    issued: 0,
-    amended: 0,
-    terminated: 0,
-    noChange: 0,
-    suppressed: {},
-    certifiedCents: 0,
-    collections: { records: 0, amountCents: 0 },
-  };
-  for (const c of counts) {
-    s.evaluated += c.n;
-    s.certifiedCents += c.cents;
-    if (c.outcome === 'SUPPRESS') s.suppressed[c.reason] = (s.suppressed[c.reason] ?? 0) + c.n;
-    else if (c.outcome === 'ISSUE') s.issued += c.n;
-    else if (c.outcome === 'AMEND') s.amended += c.n;
-    else if (c.outcome === 'TERMINATE') s.terminated += c.n;
-    else if (c.outcome === 'NO_CHANGE') s.noChange += c.n;
-  }
+  const s: FtbSummary = { ...countOutcomes(db, businessDate, FTB_MECHANISM), collections: { records: 0, amountCents: 0 } };
   const coll = db
     .prepare(
       `SELECT count(*) AS n, coalesce(sum(c.amountIntercepted), 0) AS cents

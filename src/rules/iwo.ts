@@ -8,6 +8,8 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
+import { addOutcome, emptyOutcomeCounts } from './summary.ts';
+import type { OutcomeCounts } from './summary.ts';
 import { decideEmployerIwos, IWO_MECHANISM } from './iwoEmployer.ts';
 import { decideMatchIwos } from './iwoMatch.ts';
 
@@ -27,19 +29,7 @@ export function decideIwo(db: Db, businessDate: string, config: Config): void {
 }
 
 /** Decision counts of one IWO source (employer, edd, dir-wc, ocss-im, calpers). */
-export interface IwoSourceSummary {
-  evaluated: number;
-  issued: number;
-  amended: number;
-  terminated: number;
-  noChange: number;
-  suppressed: Record<string, number>;
-  /** TERMINATE decisions by trigger (reason_codes) */
-  terminatedBy: Record<string, number>;
-  tasks: number;
-  /** sum of amount_cents of ISSUE and AMEND decisions (total obligation amounts written) */
-  amountCents: number;
-}
+export type IwoSourceSummary = OutcomeCounts;
 
 export interface IwoSummary {
   bySource: Record<string, IwoSourceSummary>;
@@ -48,9 +38,6 @@ export interface IwoSummary {
   tasks: number;
 }
 
-function emptySource(): IwoSourceSummary {
-  return { evaluated: 0, issued: 0, amended: 0, terminated: 0, noChange: 0, suppressed: {}, terminatedBy: {}, tasks: 0, amountCents: 0 };
-}
 
 /** Counts of the night as they stand in the store (after the writer's UNWRITABLE_VALUE flips too). */
 export function summarizeIwo(db: Db, businessDate: string): IwoSummary {
@@ -64,36 +51,8 @@ export function summarizeIwo(db: Db, businessDate: string): IwoSummary {
     .all(businessDate, IWO_MECHANISM) as Array<{ source: string; outcome: string; reason: string; n: number; cents: number }>;
   const summary: IwoSummary = { bySource: {}, documents: {}, tasks: 0 };
   for (const r of rows) {
-    const s = (summary.bySource[r.source] ??= emptySource());
-    if (r.outcome === 'TASK') {
-      s.tasks += r.n;
-      summary.tasks += r.n;
-      continue;
-    }
-    s.evaluated += r.n;
-    switch (r.outcome) {
-      case 'ISSUE':
-        s.issued += r.n;
-        s.amountCents += r.cents;
-        break;
-      case 'AMEND':
-        s.amended += r.n;
-        s.amountCents += r.cents;
-        break;
-      case 'TERMINATE':
-        s.terminated += r.n;
-        if (r.reason !== '') s.terminatedBy[r.reason] = (s.terminatedBy[r.reason] ?? 0) + r.n;
-        break;
-      case 'NO_CHANGE':
-        s.noChange += r.n;
-        break;
-      case 'SUPPRESS':
-        s.suppressed[r.reason] = (s.suppressed[r.reason] ?? 0) + r.n;
-        break;
-      default:
-        // RELEASE is not an IWO outcome; counted as evaluated only
-        break;
-    }
+    addOutcome((summary.bySource[r.source] ??= emptyOutcomeCounts()), r.outcome, r.reason, r.n, r.cents);
+    if (r.outcome === 'TASK') summary.tasks += r.n;
   }
   const docs = db
     .prepare(

@@ -18,6 +18,8 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
+import { addOutcome, emptyOutcomeCounts } from './summary.ts';
+import type { OutcomeCounts } from './summary.ts';
 import { loadCountyMedianIncome } from '../reference.ts';
 import { firstGateSql, GATE_ORDER } from './derived.ts';
 
@@ -37,13 +39,9 @@ export const LICENSE_REASONS = [
 ] as const;
 export type LicenseReason = (typeof LICENSE_REASONS)[number];
 
-export interface LicenseSummary {
-  licenses: number;
-  certified: number;
-  released: number;
+/** Outcome counts (issued = certified) and the releases per release type. */
+export interface LicenseSummary extends OutcomeCounts {
   releasedByType: Record<string, number>;
-  noChange: number;
-  suppressed: Record<string, number>;
 }
 
 /** Removes D's license decisions and ledger rows so a rerun replaces them. */
@@ -341,16 +339,13 @@ export function summarizeLicense(db: Db, businessDate: string): LicenseSummary {
        GROUP BY outcome, reason_codes, release_type`,
     )
     .all(businessDate, LICENSE_MECHANISM) as Array<{ outcome: string; reason: string; release_type: string | null; n: number }>;
-  const summary: LicenseSummary = { licenses: 0, certified: 0, released: 0, releasedByType: {}, noChange: 0, suppressed: {} };
+  const summary: LicenseSummary = { ...emptyOutcomeCounts(), releasedByType: {} };
   for (const c of counts) {
-    summary.licenses += c.n;
-    if (c.outcome === 'ISSUE') summary.certified += c.n;
-    else if (c.outcome === 'NO_CHANGE') summary.noChange += c.n;
-    else if (c.outcome === 'RELEASE') {
-      summary.released += c.n;
+    addOutcome(summary, c.outcome, c.reason, c.n, 0);
+    if (c.outcome === 'RELEASE') {
       const type = c.release_type ?? 'N';
       summary.releasedByType[type] = (summary.releasedByType[type] ?? 0) + c.n;
-    } else if (c.outcome === 'SUPPRESS') summary.suppressed[c.reason] = (summary.suppressed[c.reason] ?? 0) + c.n;
+    }
   }
   return summary;
 }

@@ -12,7 +12,8 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import { caseGateSql, summarizeNotice, type NoticeSummary } from './nmsn.ts';
+import { caseGateSql, type NoticeSummary } from './nmsn.ts';
+import { countOutcomes } from './summary.ts';
 
 export const LIEN_MECHANISM = 'lien';
 
@@ -108,5 +109,5 @@ export function decideLien(db: Db, businessDate: string, config: Config): void {
 }
 
 export function summarizeLien(db: Db, businessDate: string): NoticeSummary {
-  return summarizeNotice(db, businessDate, LIEN_MECHANISM);
+  return countOutcomes(db, businessDate, LIEN_MECHANISM);
 }

@@ -11,6 +11,8 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
+import { countOutcomes } from './summary.ts';
+import type { OutcomeCounts } from './summary.ts';
 import { firstGateSql } from './derived.ts';
 
 export const NMSN_MECHANISM = 'nmsn';
@@ -34,34 +36,8 @@ export function caseGateSql(obligorGates: Array<'BANKRUPTCY_STAY' | 'INCARCERATI
                    ${firstGateSql(obligorGates)})`;
 }
 
-export interface NoticeSummary {
-  subjects: number;
-  issued: number;
-  noChange: number;
-  suppressed: Record<string, number>;
-  amountCents: number;
-}
-
-/** Counts of a notice mechanism's night as they stand in the store (after UNWRITABLE_VALUE flips). */
-export function summarizeNotice(db: Db, businessDate: string, mechanism: string): NoticeSummary {
-  const rows = db
-    .prepare(
-      `SELECT outcome, reason_codes AS reason, count(*) AS n, coalesce(sum(amount_cents), 0) AS cents
-       FROM decisions WHERE business_date = ? AND mechanism = ? GROUP BY outcome, reason_codes
-       ORDER BY outcome, reason_codes`,
-    )
-    .all(businessDate, mechanism) as Array<{ outcome: string; reason: string; n: number; cents: number }>;
-  const summary: NoticeSummary = { subjects: 0, issued: 0, noChange: 0, suppressed: {}, amountCents: 0 };
-  for (const r of rows) {
-    summary.subjects += r.n;
-    if (r.outcome === 'ISSUE') {
-      summary.issued += r.n;
-      summary.amountCents += r.cents;
-    } else if (r.outcome === 'NO_CHANGE') summary.noChange += r.n;
-    else if (r.outcome === 'SUPPRESS') summary.suppressed[r.reason] = (summary.suppressed[r.reason] ?? 0) + r.n;
-  }
-  return summary;
-}
+/** The manifest summary of a notice mechanism (nmsn, lien, cswn): its outcome counts. */
+export type NoticeSummary = OutcomeCounts;
 
 /** Removes D's NMSN decisions and ledger rows so a rerun replaces them. */
 export function clearNmsn(db: Db, businessDate: string): void {
@@ -161,5 +137,5 @@ export function decideNmsn(db: Db, businessDate: string, _config: Config): void 
 }
 
 export function summarizeNmsn(db: Db, businessDate: string): NoticeSummary {
-  return summarizeNotice(db, businessDate, NMSN_MECHANISM);
+  return countOutcomes(db, businessDate, NMSN_MECHANISM);
 }

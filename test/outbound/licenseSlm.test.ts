@@ -145,7 +145,7 @@ describe('license-slm.txt', () => {
     expect(p1).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'UNWRITABLE_VALUE' });
     expect(JSON.parse(p1.facts).unwritable).toMatchObject({ wouldBe: 'ISSUE', field: 'licenseNumber' });
     expect(w.db.prepare('SELECT person_id FROM license_ledger').all()).toEqual([{ person_id: 'P2' }]);
-    expect(summarizeLicense(w.db, D)).toMatchObject({ certified: 1, suppressed: { UNWRITABLE_VALUE: 1 } });
+    expect(summarizeLicense(w.db, D)).toMatchObject({ issued: 1, suppressed: { UNWRITABLE_VALUE: 1 } });
   });
 
   it('keeps the file sequence of a date on a rerun and counts an empty night', () => {

@@ -58,7 +58,7 @@ describe('cswn: an obligor who owes', () => {
       { interface: 'case-extract', file: 'cases.csv', line: 10 },
     ]);
     expect(ledger()).toEqual([{ business_date: D, person_id: 'P1', case_id: 'C2', lcsa_code: '059', past_due_cents: 1210000 }]);
-    expect(summary).toMatchObject({ subjects: 1, issued: 1, amountCents: 1210000 });
+    expect(summary).toMatchObject({ evaluated: 1, issued: 1, amountCents: 1210000 });
   });
 
   it('evaluates only obligors with principal > 0 (interest alone, obligees and paid-up obligors are not subjects)', () => {

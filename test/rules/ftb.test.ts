@@ -61,7 +61,7 @@ describe('ftb: certification', () => {
       { interface: 'case-extract', file: 'cases.csv', line: 0 },
     ]);
     expect(ledger()).toEqual([{ business_date: D, action: 'A', certified: 1, ssn: SSN, last_name: 'GARCIA', case_id: 'C1', lcsa_code: '037', amount_cents: 530000 }]);
-    expect(s).toMatchObject({ evaluated: 1, issued: 1, certifiedCents: 530000 });
+    expect(s).toMatchObject({ evaluated: 1, issued: 1, amountCents: 530000 });
   });
 
   it('NO_CHANGE the next night; a name change sends nothing; M when the total changes', () => {

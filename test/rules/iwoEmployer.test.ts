@@ -381,7 +381,7 @@ describe('employer IWO across nights: AMD, NO_CHANGE and TRM against the ledger 
     expectTermination();
     expect(dtl(D, 'C1|952222222')).toMatchObject({ documentActionCode: 'ORG', employerName: 'BETA FOODS LLC', child1FirstName: 'RENAMED' });
     expect(JSON.parse(iwo()[1]!.facts)).toMatchObject({ action: 'TRM', trigger: 'EMPLOYER_CHANGED', fein: FEIN, employerId: 'E2', employerFein: '952222222' });
-    expect(summary.bySource.employer).toMatchObject({ issued: 1, terminated: 1, terminatedBy: { EMPLOYER_CHANGED: 1 } });
+    expect(summary.bySource.employer).toMatchObject({ issued: 1, terminated: 1, endedBy: { EMPLOYER_CHANGED: 1 } });
     expect(summary.documents).toEqual({ employer: { ORG: 1, TRM: 1 } });
   });
 

@@ -123,7 +123,7 @@ describe('license: certification (A)', () => {
       { interface: 'case-extract', file: 'licenses.csv', line: 2 },
       { interface: 'case-extract', file: 'participants.csv', line: 2 },
     ]);
-    expect(summary).toMatchObject({ licenses: 1, certified: 1, released: 0, noChange: 0 });
+    expect(summary).toMatchObject({ evaluated: 1, issued: 1, released: 0, noChange: 0 });
     const [l] = ledgerRows();
     expect(l).toMatchObject({ action: 'A', certification_date: D, release_type: null, ssn: SSN, case_id: 'C1', lcsa_code: '037', license_class: 'N' });
     expect(l!.dtl).toMatchObject({

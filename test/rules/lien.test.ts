@@ -62,7 +62,7 @@ describe('lien: an open case with an order', () => {
     expect(ledger()).toEqual([
       { business_date: D, case_id: 'C1', county_code: '037', person_id: 'P1', order_id: 'ORD-C1', judgment_cents: 510000, interest_rate_thousandths: 10000, lien_type: 'R' },
     ]);
-    expect(summary).toMatchObject({ subjects: 1, issued: 1, amountCents: 510000 });
+    expect(summary).toMatchObject({ evaluated: 1, issued: 1, amountCents: 510000 });
   });
 
   it('is type E in a county of lien.eRecordingCounties, with the configured interest rate', () => {

@@ -56,7 +56,7 @@ describe('nmsn: a case that needs a notice', () => {
     expect(sources.map((s) => s.file)).toEqual(['cases.csv', 'participants.csv', 'employers.csv', ...Array(6).fill('children.csv')]);
     expect(sources.slice(4).map((s) => s.line)).toEqual([102, 103, 104, 105, 106]);
     expect(ledger()).toEqual([{ business_date: D, case_id: 'C1', fein: FEIN, employer_id: 'E1', person_id: 'P1', order_id: 'ORD-C1' }]);
-    expect(summary).toMatchObject({ subjects: 1, issued: 1, noChange: 0, suppressed: {} });
+    expect(summary).toMatchObject({ evaluated: 1, issued: 1, noChange: 0, suppressed: {} });
   });
 
   it('evaluates only cases meeting the medical-support conditions and naming an employer', () => {
