@@ -10,7 +10,7 @@ import { compileLayout } from '../../src/layout/codec.ts';
 import { fixedLayout } from '../../src/layout/registry.ts';
 import type { Explanation } from '../../src/audit/explain.ts';
 import { cli, copyInbox, tmpDir } from '../helpers/cli.ts';
-import { expectLogsFreeOfSecrets, fixtureDates, fixtureSecrets, query } from '../helpers/engineer-g.ts';
+import { expectLogsFreeOfSecrets, fixtureDates, fixtureSecrets, query } from '../helpers/operator.ts';
 
 const DATES = fixtureDates();
 const D = '2026-11-20';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli, copyInbox, tmpDir } from '../helpers/cli.ts';
-import { expectLogsFreeOfSecrets, fixtureDates, ledgerKeyColumns, ledgerTables, query, sha256Tree, tableRowsWithoutIds } from '../helpers/engineer-g.ts';
+import { expectLogsFreeOfSecrets, fixtureDates, ledgerKeyColumns, ledgerTables, query, sha256Tree, tableRowsWithoutIds } from '../helpers/operator.ts';
 
 const DATES = fixtureDates();
 const LAST = DATES.at(-1)!;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRun } from '../../src/runner/night.ts';
 import { MECHANISMS, OUTBOUND } from '../../src/interfaces.ts';
 import { cli, cliProcess, copyInbox, FIXTURES, snapshotFiles, tmpDir } from '../helpers/cli.ts';
-import { expectLogsFreeOfSecrets, fixtureDates, query } from '../helpers/engineer-g.ts';
+import { expectLogsFreeOfSecrets, fixtureDates, query } from '../helpers/operator.ts';
 
 const DATES = fixtureDates();
 const FIRST = DATES[0]!;

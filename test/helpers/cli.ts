@@ -65,7 +65,7 @@ export function snapshotFiles(dir: string): Record<string, string> {
       const full = path.join(d, e.name);
       if (e.isDirectory()) {
         if (e.name !== 'logs') walk(full);
-      } else if (!/\.db(-wal|-shm)?$|\.lock$/.test(e.name)) {
+      } else if (!/\.db(-wal|-shm|-journal)?$|\.sqlite(-wal|-shm)?$|\.lock$/.test(e.name)) {
         out[path.relative(dir, full)] = fs.readFileSync(full, 'latin1');
       }
     }

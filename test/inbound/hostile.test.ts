@@ -12,7 +12,7 @@ import { compileLayout } from '../../src/layout/codec.ts';
 import { fixedLayout } from '../../src/layout/registry.ts';
 import { readFixedWidthFile } from '../../src/inbound/fixedWidthReader.ts';
 import { cli, copyInbox, tmpDir } from '../helpers/cli.ts';
-import { expectLogsFreeOfSecrets, fixtureDates } from '../helpers/engineer-g.ts';
+import { expectLogsFreeOfSecrets, fixtureDates } from '../helpers/operator.ts';
 
 const D = fixtureDates()[0]!;
 const outs: string[] = [];

@@ -25,8 +25,9 @@ import { openDb } from '../../src/store/db.ts';
 import { ensureStagingTables } from '../../src/store/staging.ts';
 import { createRunLogger } from '../../src/log.ts';
 import { REJECT_REASONS } from '../../src/types.ts';
+import { rng } from '../../scripts/generate-common.ts';
 import { FIXTURES, tmpDir } from '../helpers/cli.ts';
-import { fixtureDates } from '../helpers/engineer-g.ts';
+import { fixtureDates } from '../helpers/operator.ts';
 
 const SEED = Number(process.env.MUTATION_SEED ?? 20261120);
 /** mutants per fixed-width fixture file, and per case-extract date */
@@ -35,17 +36,6 @@ const PER_SNAPSHOT = Number(process.env.MUTATIONS_PER_SNAPSHOT ?? 30);
 const TIMEOUT_MS = 10_000;
 const INBOX = path.join(FIXTURES, 'inbox');
 
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);

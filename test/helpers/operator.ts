@@ -7,31 +7,15 @@ import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
 import { compileLayout } from '../../src/layout/codec.ts';
 import { fixedLayout } from '../../src/layout/registry.ts';
-import { FIXTURES } from './cli.ts';
+import { FIXTURES, snapshotFiles } from './cli.ts';
+import { fixtureDates } from '../../scripts/fixture-nights.ts';
 
-/** Every business date folder of the bundled inbox, ascending (engineer H may add dates). */
-export function fixtureDates(inbox = path.join(FIXTURES, 'inbox')): string[] {
-  return fs
-    .readdirSync(inbox)
-    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
-    .sort();
-}
+export { fixtureDates } from '../../scripts/fixture-nights.ts';
 
 /** sha256 of every file under a folder (relative path → hash), logs, database and lock left out. */
 export function sha256Tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== 'logs') walk(full);
-      } else if (!/\.db(-wal|-shm|-journal)?$|\.sqlite(-wal|-shm)?$|\.lock$/.test(e.name)) {
-        out[path.relative(dir, full)] = crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex');
-      }
-    }
-  };
-  walk(dir);
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const hashes = Object.entries(snapshotFiles(dir)).map(([file, bytes]) => [file, crypto.createHash('sha256').update(bytes, 'latin1').digest('hex')]);
+  return Object.fromEntries(hashes.sort(([a], [b]) => (a! < b! ? -1 : 1)));
 }
 
 /** Rows of a query on a database file (read-only). */
