@@ -20,9 +20,8 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import type { FormattedRecord } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
-import { markUnwritable } from '../rules/unwritable.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence } from './outputs.ts';
+import { fileSequence, settleWrites } from './outputs.ts';
 import { loadEiwoConstants } from './eiwoReference.ts';
 import type { EiwoConstants } from './eiwoReference.ts';
 
@@ -175,13 +174,7 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
   if (batch.length > 0) writeBatch(batch[0]!.fein, batch);
   current.builder.close('trailer', { controlNumber: current.controlNumber });
 
-  const dropLedger = db.prepare('DELETE FROM iwo_ledger WHERE business_date = ? AND source = ? AND ledger_key = ?');
-  for (const u of unwritable) {
-    markUnwritable(db, u.row.decision_id, u.problem);
-    dropLedger.run(businessDate, u.row.source, u.row.ledger_key);
-  }
-  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
-  for (const w of written) setRef.run(w.ref, w.decisionId);
+  settleWrites(db, businessDate, 'iwo_ledger', unwritable.map((u) => ({ decisionId: u.row.decision_id, problem: u.problem })), written);
   return { files: files.map((f) => f.builder.result()), unwritable: unwritable.length };
 }
 

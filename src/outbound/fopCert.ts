@@ -16,7 +16,7 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { markUnwritable } from '../rules/unwritable.ts';
+import { settleWrites } from './outputs.ts';
 
 export const FOP_CERT = 'fop-cert';
 export const FOP_CERT_FILE = 'fop-cert.txt';
@@ -69,13 +69,7 @@ export function buildFopCert(db: Db, businessDate: string, _config: Config, ctx?
   }
   file.close('trailer');
 
-  const dropLedger = db.prepare('DELETE FROM fop_ledger WHERE business_date = ? AND decision_id = ?');
-  for (const u of unwritable) {
-    markUnwritable(db, u.decisionId, u.problem);
-    dropLedger.run(businessDate, u.decisionId);
-  }
-  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
-  for (const w of written) setRef.run(`${FOP_CERT_FILE}:${w.line}`, w.decisionId);
+  settleWrites(db, businessDate, 'fop_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${FOP_CERT_FILE}:${w.line}` })));
   return { files: [file.result()], unwritable: unwritable.length };
 }
 

@@ -13,8 +13,7 @@ import type { FormattedRecord } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence } from './outputs.ts';
-import { markUnwritable } from '../rules/unwritable.ts';
+import { fileSequence, settleWrites } from './outputs.ts';
 
 export const LEVY_OTW = 'levy-otw';
 const FILE = 'levy-otw.txt';
@@ -99,13 +98,7 @@ export function buildLevyOtw(db: Db, businessDate: string, _config: Config, ctx?
   if (batch.length > 0) writeBatch(batch[0]!.fein, batch);
   file.close('trailer');
 
-  const dropLedger = db.prepare('DELETE FROM levy_ledger WHERE decision_id = ?');
-  for (const u of unwritable) {
-    markUnwritable(db, u.decisionId, u.problem);
-    dropLedger.run(u.decisionId);
-  }
-  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
-  for (const w of written) setRef.run(`${FILE}:${w.line}`, w.decisionId);
+  settleWrites(db, businessDate, 'levy_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${FILE}:${w.line}` })));
   return { files: [file.result()], unwritable: unwritable.length };
 }
 

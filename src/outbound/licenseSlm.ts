@@ -12,8 +12,7 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence } from './outputs.ts';
-import { markUnwritable } from '../rules/unwritable.ts';
+import { fileSequence, settleWrites } from './outputs.ts';
 
 export const LICENSE_SLM = 'license-slm';
 export const LICENSE_SLM_FILE = 'license-slm.txt';
@@ -52,12 +51,6 @@ export function buildLicenseSlm(db: Db, businessDate: string, _config: Config, c
   }
   file.close('trailer');
 
-  const dropLedger = db.prepare('DELETE FROM license_ledger WHERE business_date = ? AND decision_id = ?');
-  for (const u of unwritable) {
-    markUnwritable(db, u.decisionId, u.problem);
-    dropLedger.run(businessDate, u.decisionId);
-  }
-  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
-  for (const w of written) setRef.run(`${LICENSE_SLM_FILE}:${w.line}`, w.decisionId);
+  settleWrites(db, businessDate, 'license_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${LICENSE_SLM_FILE}:${w.line}` })));
   return { files: [file.result()], unwritable: unwritable.length };
 }

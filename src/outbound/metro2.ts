@@ -17,7 +17,7 @@ import type { FormattedRecord } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { markUnwritable } from '../rules/unwritable.ts';
+import { settleWrites } from './outputs.ts';
 import { METRO2_INTERFACE, metro2Due, SUFFIX_GENERATION } from '../rules/metro2.ts';
 
 export const METRO2_FILE = 'metro2.txt';
@@ -168,12 +168,6 @@ export function buildMetro2(db: Db, businessDate: string, config: Config, ctx: R
   }
   if (file !== null) file.close('trailer');
 
-  const dropLedger = db.prepare('DELETE FROM metro2_ledger WHERE decision_id = ?');
-  for (const u of unwritable) {
-    markUnwritable(db, u.decisionId, u.problem);
-    dropLedger.run(u.decisionId);
-  }
-  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
-  for (const w of written) setRef.run(`${METRO2_FILE}:${w.line}`, w.decisionId);
+  settleWrites(db, businessDate, 'metro2_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${METRO2_FILE}:${w.line}` })));
   return { files: file === null ? [] : [file.result()], unwritable: unwritable.length };
 }

@@ -11,9 +11,8 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import type { CompiledLayout } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
-import { markUnwritable } from '../rules/unwritable.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence } from './outputs.ts';
+import { fileSequence, settleWrites } from './outputs.ts';
 
 const compiled = new Map<string, CompiledLayout>();
 
@@ -65,13 +64,7 @@ export function buildNoticeFile<Row extends { decision_id: number }>(db: Db, bus
   }
   file.close('trailer');
 
-  const dropLedger = db.prepare(`DELETE FROM ${spec.ledgerTable} WHERE decision_id = ?`);
-  for (const u of unwritable) {
-    markUnwritable(db, u.decisionId, u.problem);
-    dropLedger.run(u.decisionId);
-  }
-  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
-  for (const w of written) setRef.run(`${spec.file}:${w.line}`, w.decisionId);
+  settleWrites(db, businessDate, spec.ledgerTable, unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${spec.file}:${w.line}` })));
   return { files: [file.result()], unwritable: unwritable.length };
 }
 

@@ -9,6 +9,8 @@ import { commitTempFile, writeFileAtomic } from '../io/atomicWrite.ts';
 import { isSpooled } from './spool.ts';
 import type { SpooledContent } from './spool.ts';
 import type { FieldValue } from '../types.ts';
+import type { FormatError } from '../layout/codec.ts';
+import { markUnwritable } from '../rules/unwritable.ts';
 
 export interface OutboundFile {
   interface: string;
@@ -52,3 +54,29 @@ export function writeOutbound(db: Db, dateOutDir: string, businessDate: string, 
   ).run(businessDate, out.interface, out.file, written.bytes, written.sha256, JSON.stringify(out.records), JSON.stringify(out.controls), out.truncated);
 }
 
+/** A record a writer could not write: its decision and the format problem. */
+export interface Unwritable {
+  decisionId: number;
+  problem: FormatError;
+}
+
+/**
+ * What every writer does once its file is formatted (DOMAIN 6): each unwritable record's decision
+ * becomes SUPPRESS UNWRITABLE_VALUE and its ledger row of D is removed (the ledger stays as if it
+ * had not been sent); each written record's decision gets `output_ref` = `<file>:<line>`.
+ */
+export function settleWrites(
+  db: Db,
+  businessDate: string,
+  ledgerTable: string,
+  unwritable: readonly Unwritable[],
+  written: ReadonlyArray<{ decisionId: number; ref: string }>,
+): void {
+  const dropLedger = db.prepare(`DELETE FROM ${ledgerTable} WHERE business_date = ? AND decision_id = ?`);
+  for (const u of unwritable) {
+    markUnwritable(db, u.decisionId, u.problem);
+    dropLedger.run(businessDate, u.decisionId);
+  }
+  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
+  for (const w of written) setRef.run(w.ref, w.decisionId);
+}
