@@ -16,6 +16,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
+import { OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
 import { insertTasks } from './tasks.ts';
 
 export const IWO_MECHANISM = 'iwo';
@@ -262,28 +263,13 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
   const carried = `(SELECT json_group_object(key, value) FROM json_each(e.prior_dtl)
                     WHERE key GLOB 'employer*' OR key GLOB 'child[1-6]*'
                        OR key IN ('orderIdentifier', 'issuingTribunalName'))`;
-  const zeroAmounts = `'currentCashMedicalSupportAmount', 0, 'currentCashMedicalSupportFrequency', NULL,
-                       'pastDueCashMedicalSupportAmount', 0, 'pastDueCashMedicalSupportFrequency', NULL,
-                       'currentSpousalSupportAmount', 0, 'currentSpousalSupportFrequency', NULL,
-                       'pastDueSpousalSupportAmount', 0, 'pastDueSpousalSupportFrequency', NULL,
-                       'otherObligationAmount', 0, 'otherObligationFrequency', NULL,
-                       'lumpSumPaymentAmount', 0`;
   db.prepare(
     `INSERT INTO iwo_ledger (business_date, source, ledger_key, action, person_id, case_id, lcsa_code, fein,
                              current_support_cents, arrears_payment_cents, dtl_values, decision_id)
      SELECT :d, :source, e.ledger_key, e.action, e.person_id, e.case_id, e.lcsa_code, e.fein,
             CASE WHEN e.action = 'TRM' THEN 0 ELSE e.current_cents END,
             CASE WHEN e.action = 'TRM' THEN 0 ELSE e.arrears_cents END,
-            CASE WHEN e.action = 'TRM' THEN json_patch(json_object(
-                   'documentActionCode', 'TRM',
-                   'currentChildSupportAmount', 0, 'currentChildSupportFrequency', NULL,
-                   'pastDueChildSupportAmount', 0, 'pastDueChildSupportFrequency', NULL,
-                   ${zeroAmounts},
-                   'totalObligationAmount', 0, 'totalObligationFrequency', NULL,
-                   'arrearsGreaterThan12Weeks', 'N',
-                   'withholdPerWeeklyPay', 0, 'withholdPerBiweeklyPay', 0,
-                   'withholdPerSemimonthlyPay', 0, 'withholdPerMonthlyPay', 0,
-                   'ccpaPercentLimit', 0), coalesce(${carried}, '{}'))
+            CASE WHEN e.action = 'TRM' THEN json_patch(${TRM_DTL}, coalesce(${carried}, '{}'))
             ELSE json_patch(json_object(
                    'documentActionCode', e.action,
                    'employerName', e.employer_name,
@@ -300,7 +286,8 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
                    'currentChildSupportFrequency', CASE WHEN e.current_cents > 0 THEN 'M' END,
                    'pastDueChildSupportAmount', e.arrears_cents,
                    'pastDueChildSupportFrequency', CASE WHEN e.arrears_cents > 0 THEN 'M' END,
-                   ${zeroAmounts},
+                   ${OTHER_OBLIGATIONS_ZERO},
+                   'lumpSumPaymentAmount', 0,
                    'totalObligationAmount', e.total_cents, 'totalObligationFrequency', 'M',
                    'arrearsGreaterThan12Weeks', CASE WHEN e.over12 THEN 'Y' ELSE 'N' END,
                    'withholdPerWeeklyPay', (e.total_cents * 12 + 26) / 52,

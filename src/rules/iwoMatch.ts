@@ -32,6 +32,7 @@ import { stagingTableName } from '../store/staging.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
 import { loadPayers, PAYER_CALPERS, PAYER_EDD, PAYERS_FILE, stagePayers } from './payers.ts';
+import { OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
 import { insertTasks } from './tasks.ts';
 
 export const IWO_MECHANISM = 'iwo';
@@ -273,21 +274,6 @@ function childrenJsonSql(): string {
           WHERE rn <= 6 GROUP BY case_id`;
 }
 
-/** The fields a TRM carries instead of the order's: zero amounts, blank frequencies, CCPA 0 (6.1). */
-const TRM_PATCH = `json_object(
-  'documentActionCode', 'TRM',
-  'currentChildSupportAmount', 0, 'currentChildSupportFrequency', '',
-  'pastDueChildSupportAmount', 0, 'pastDueChildSupportFrequency', '',
-  'currentCashMedicalSupportAmount', 0, 'currentCashMedicalSupportFrequency', '',
-  'pastDueCashMedicalSupportAmount', 0, 'pastDueCashMedicalSupportFrequency', '',
-  'currentSpousalSupportAmount', 0, 'currentSpousalSupportFrequency', '',
-  'pastDueSpousalSupportAmount', 0, 'pastDueSpousalSupportFrequency', '',
-  'otherObligationAmount', 0, 'otherObligationFrequency', '',
-  'totalObligationAmount', 0, 'totalObligationFrequency', '',
-  'arrearsGreaterThan12Weeks', 'N',
-  'withholdPerWeeklyPay', 0, 'withholdPerBiweeklyPay', 0, 'withholdPerSemimonthlyPay', 0, 'withholdPerMonthlyPay', 0,
-  'ccpaPercentLimit', 0, 'lumpSumPaymentAmount', 0)`;
-
 /**
  * The detail values of an ORG / AMD / LUM (over `mi_decision` m): the withheld amount in the total
  * obligation and the matching per-pay field with its frequency, other amounts zero, the CCPA field
@@ -302,11 +288,7 @@ const ORDER_DTL = `json_patch(json_object(
   'orderIdentifier', m.order_id, 'issuingTribunalName', m.tribunal,
   'currentChildSupportAmount', 0, 'currentChildSupportFrequency', '',
   'pastDueChildSupportAmount', 0, 'pastDueChildSupportFrequency', '',
-  'currentCashMedicalSupportAmount', 0, 'currentCashMedicalSupportFrequency', '',
-  'pastDueCashMedicalSupportAmount', 0, 'pastDueCashMedicalSupportFrequency', '',
-  'currentSpousalSupportAmount', 0, 'currentSpousalSupportFrequency', '',
-  'pastDueSpousalSupportAmount', 0, 'pastDueSpousalSupportFrequency', '',
-  'otherObligationAmount', 0, 'otherObligationFrequency', '',
+  ${OTHER_OBLIGATIONS_ZERO},
   'totalObligationAmount', m.amount_cents, 'totalObligationFrequency', m.frequency,
   -- the percentage of a match IWO is fixed by law and carried in the CCPA field, so the 12-weeks
   -- flag (which would raise an employer's CCPA limit by 5) is N
@@ -438,7 +420,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
             CASE m.action WHEN 'TRM' THEN m.prior_lcsa_code ELSE m.primary_lcsa_code END,
             CASE m.action WHEN 'TRM' THEN m.prior_fein ELSE m.payer_fein END,
             0, 0,
-            CASE m.action WHEN 'TRM' THEN json_patch(m.prior_dtl, ${TRM_PATCH}) ELSE ${ORDER_DTL} END,
+            CASE m.action WHEN 'TRM' THEN json_patch(m.prior_dtl, ${TRM_DTL}) ELSE ${ORDER_DTL} END,
             d.decision_id
      FROM mi_decision m
      LEFT JOIN mi_children ch ON ch.case_id = m.primary_case_id

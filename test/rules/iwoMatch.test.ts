@@ -187,9 +187,10 @@ describe('EDD (UI/DI claims)', () => {
     const rows = ledger();
     expect(rows.map((r) => [r.ledger_key, r.action, r.fein])).toEqual([['EXH', 'TRM', EDD_FEIN], ['TRM', 'TRM', EDD_FEIN]]);
     expect(rows[0]!.dtl).toMatchObject({
-      documentActionCode: 'TRM', totalObligationAmount: 0, totalObligationFrequency: '', withholdPerWeeklyPay: 0,
+      documentActionCode: 'TRM', totalObligationAmount: 0, withholdPerWeeklyPay: 0,
       ccpaPercentLimit: 0, arrearsGreaterThan12Weeks: 'N', employerFein: EDD_FEIN, child1FirstName: 'CHILD1',
     });
+    expect(rows[0]!.dtl.totalObligationFrequency ?? null).toBeNull(); // blank frequency
     expect(JSON.parse(iwo()[0]!.facts)).toMatchObject({ action: 'TRM', trigger: 'CLAIM_ENDED', orderInForce: { since: D1, action: 'ORG' } });
   });
 
