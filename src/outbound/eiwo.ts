@@ -17,7 +17,6 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import { compileLayout, FormatError } from '../layout/codec.ts';
-import type { FormattedRecord } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
@@ -133,49 +132,50 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
   const unwritable: Array<{ row: DocumentRow; problem: FormatError }> = [];
   const written: Array<{ decisionId: number; ref: string }> = [];
 
-  const writeBatch = (fein: string, batch: DocumentRow[]) => {
-    // Format the details first: a batch whose every record is unwritable is not opened.
-    const details: Array<{ row: DocumentRow; record: FormattedRecord }> = [];
-    for (const row of batch) {
-      const record = current.builder.check('detail', detailValues(row, businessDate, constants));
-      if (record instanceof FormatError) unwritable.push({ row, problem: record });
-      else details.push({ row, record });
-    }
-    if (details.length === 0) return;
-    const header = { controlNumber: '', ein: fein, creationDate: businessDate, creationTime: CREATION_TIME };
-    const probe = current.builder.check('batchHeader', { ...header, controlNumber: batchControlNumber(fips, businessDate, batchPosition + 1) });
-    if (probe instanceof FormatError) {
-      for (const { row } of details) unwritable.push({ row, problem: probe });
-      return;
-    }
-    if (current.batches >= maxBatches) {
-      current.builder.close('trailer', { controlNumber: current.controlNumber });
-      current = openFile();
-    }
-    batchPosition += 1;
-    current.batches += 1;
-    const controlNumber = batchControlNumber(fips, businessDate, batchPosition);
-    current.builder.openBatch('batchHeader', { ...header, controlNumber });
-    for (const { row, record } of details) {
-      const line = current.builder.addChecked('detail', record);
-      written.push({ decisionId: row.decision_id, ref: `${eiwoFileName(files.length)}:${line}` });
-    }
-    current.builder.closeBatch('batchTrailer', { controlNumber });
+  // Streamed: a batch is opened at the first writable detail of its FEIN (a batch whose every record
+  // is unwritable is never opened) and closed when the FEIN changes, so no batch is held in memory
+  // (EDD alone heads one batch of every EDD withholding order of the night).
+  let open: { fein: string; controlNumber: string } | null = null;
+  const closeOpenBatch = () => {
+    if (open !== null) current.builder.closeBatch('batchTrailer', { controlNumber: open.controlNumber });
+    open = null;
   };
-
-  let batch: DocumentRow[] = [];
+  let feinOfRows: string | null = null;
+  let headerProblem: FormatError | null = null;
   for (const row of rows) {
-    if (batch.length > 0 && batch[0]!.fein !== row.fein) {
-      writeBatch(batch[0]!.fein, batch);
-      batch = [];
+    if (row.fein !== feinOfRows) {
+      closeOpenBatch();
+      feinOfRows = row.fein;
+      const probe = current.builder.check('batchHeader', batchHeaderValues(row.fein, batchControlNumber(fips, businessDate, batchPosition + 1), businessDate));
+      headerProblem = probe instanceof FormatError ? probe : null;
     }
-    batch.push(row);
+    const record = current.builder.check('detail', detailValues(row, businessDate, constants));
+    if (record instanceof FormatError || headerProblem !== null) {
+      unwritable.push({ row, problem: record instanceof FormatError ? record : headerProblem! });
+      continue;
+    }
+    if (open === null) {
+      if (current.batches >= maxBatches) {
+        current.builder.close('trailer', { controlNumber: current.controlNumber });
+        current = openFile();
+      }
+      batchPosition += 1;
+      current.batches += 1;
+      open = { fein: row.fein, controlNumber: batchControlNumber(fips, businessDate, batchPosition) };
+      current.builder.openBatch('batchHeader', batchHeaderValues(row.fein, open.controlNumber, businessDate));
+    }
+    const line = current.builder.addChecked('detail', record);
+    written.push({ decisionId: row.decision_id, ref: `${eiwoFileName(files.length)}:${line}` });
   }
-  if (batch.length > 0) writeBatch(batch[0]!.fein, batch);
+  closeOpenBatch();
   current.builder.close('trailer', { controlNumber: current.controlNumber });
 
   settleWrites(db, businessDate, 'iwo_ledger', unwritable.map((u) => ({ decisionId: u.row.decision_id, problem: u.problem })), written);
   return { files: files.map((f) => f.builder.result()), unwritable: unwritable.length };
+}
+
+function batchHeaderValues(fein: string, controlNumber: string, businessDate: string): Partial<RecordValues> {
+  return { controlNumber, ein: fein, creationDate: businessDate, creationTime: CREATION_TIME };
 }
 
 /**

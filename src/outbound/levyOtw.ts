@@ -9,7 +9,6 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import { compileLayout, FormatError } from '../layout/codec.ts';
-import type { FormattedRecord } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
@@ -67,35 +66,34 @@ export function buildLevyOtw(db: Db, businessDate: string, _config: Config, ctx?
   const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
   const written: Array<{ decisionId: number; line: number }> = [];
 
-  const writeBatch = (fein: string, batch: OrderRow[]) => {
-    // Format the batch's orders first: a batch whose every order is unwritable is not opened.
-    const details: Array<{ row: OrderRow; record: FormattedRecord }> = [];
-    for (const row of batch) {
-      const record = file.check('detail', detailValues(row, businessDate));
-      if (record instanceof FormatError) unwritable.push({ decisionId: row.decision_id, problem: record });
-      else details.push({ row, record });
-    }
-    if (details.length === 0) return;
-    const header = batchHeaderValues(fein, JSON.parse(batch[0]!.facts).institution as Institution);
-    const checkedHeader = file.check('batchHeader', header);
-    if (checkedHeader instanceof FormatError) {
-      for (const { row } of details) unwritable.push({ decisionId: row.decision_id, problem: checkedHeader });
-      return;
-    }
-    file.openBatch('batchHeader', header);
-    for (const { row, record } of details) written.push({ decisionId: row.decision_id, line: file.addChecked('detail', record) });
-    file.closeBatch('batchTrailer');
-  };
-
-  let batch: OrderRow[] = [];
+  // Streamed: a batch is opened at the first writable order of its institution (a batch whose every
+  // order is unwritable is never opened) and closed when the FEIN changes; no batch is held in memory.
+  let feinOfRows: string | null = null;
+  let header: RecordValues | null = null;
+  let headerProblem: FormatError | null = null;
+  let batchOpen = false;
   for (const row of orders) {
-    if (batch.length > 0 && batch[0]!.fein !== row.fein) {
-      writeBatch(batch[0]!.fein, batch);
-      batch = [];
+    if (row.fein !== feinOfRows) {
+      if (batchOpen) file.closeBatch('batchTrailer');
+      batchOpen = false;
+      feinOfRows = row.fein;
+      // every order of the FEIN carries the same institution (levy decision facts)
+      header = batchHeaderValues(row.fein, JSON.parse(row.facts).institution as Institution);
+      const probe = file.check('batchHeader', header);
+      headerProblem = probe instanceof FormatError ? probe : null;
     }
-    batch.push(row);
+    const record = file.check('detail', detailValues(row, businessDate));
+    if (record instanceof FormatError || headerProblem !== null) {
+      unwritable.push({ decisionId: row.decision_id, problem: record instanceof FormatError ? record : headerProblem! });
+      continue;
+    }
+    if (!batchOpen) {
+      file.openBatch('batchHeader', header!);
+      batchOpen = true;
+    }
+    written.push({ decisionId: row.decision_id, line: file.addChecked('detail', record) });
   }
-  if (batch.length > 0) writeBatch(batch[0]!.fein, batch);
+  if (batchOpen) file.closeBatch('batchTrailer');
   file.close('trailer');
 
   settleWrites(db, businessDate, 'levy_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${FILE}:${w.line}` })));
