@@ -72,10 +72,14 @@ export function settleWrites(
   unwritable: readonly Unwritable[],
   written: ReadonlyArray<{ decisionId: number; ref: string }>,
 ): void {
-  const dropLedger = db.prepare(`DELETE FROM ${ledgerTable} WHERE business_date = ? AND decision_id = ?`);
-  for (const u of unwritable) {
-    markUnwritable(db, u.decisionId, u.problem);
-    dropLedger.run(businessDate, u.decisionId);
+  for (const u of unwritable) markUnwritable(db, u.decisionId, u.problem);
+  if (unwritable.length > 0) {
+    // one pass over D's ledger rows (ledgers are not indexed by decision id): a night with tens of
+    // thousands of unwritable records must not scan the ledger once per record
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS unwritable_decision (decision_id INTEGER PRIMARY KEY); DELETE FROM temp.unwritable_decision;');
+    const add = db.prepare('INSERT OR IGNORE INTO temp.unwritable_decision (decision_id) VALUES (?)');
+    for (const u of unwritable) add.run(u.decisionId);
+    db.prepare(`DELETE FROM ${ledgerTable} WHERE business_date = ? AND decision_id IN (SELECT decision_id FROM temp.unwritable_decision)`).run(businessDate);
   }
   const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
   for (const w of written) setRef.run(w.ref, w.decisionId);

@@ -15,7 +15,7 @@ import { countOutcomes } from './summary.ts';
 
 export const CSWN_MECHANISM = 'cswn';
 
-export const CSWN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT'] as const;
+export const CSWN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT', 'NO_SSN'] as const;
 
 /** Removes D's CSWN decisions and ledger rows so a rerun replaces them. */
 export function clearCswn(db: Db, businessDate: string): void {
@@ -65,6 +65,9 @@ export function decideCswn(db: Db, businessDate: string, config: Config): void {
      WHERE o.principal > 0 OR (o.open_case_count = 0 AND w.all_principal > 0)`,
   ).run(params);
   db.exec(`UPDATE cswn_subject SET reason = 'CSWN_RECENTLY_SENT' WHERE reason IS NULL AND recently_sent IS NOT NULL`);
+  // the notice identifies the obligor by SSN (required field): without one it cannot be sent
+  db.exec(`UPDATE cswn_subject SET reason = 'NO_SSN'
+           WHERE reason IS NULL AND person_id IN (SELECT person_id FROM ce_participants WHERE ssn IS NULL)`);
 
   db.prepare(
     `INSERT INTO decisions (business_date, mechanism, subject_key, person_id, case_id, outcome,

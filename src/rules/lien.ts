@@ -18,7 +18,7 @@ import { countOutcomes } from './summary.ts';
 export const LIEN_MECHANISM = 'lien';
 
 /** Suppression reasons in the order they are applied: gates (DOMAIN 5), then the mechanism's own. */
-export const LIEN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY'] as const;
+export const LIEN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY', 'NO_SSN'] as const;
 
 /** Removes D's lien decisions and ledger rows so a rerun replaces them. */
 export function clearLien(db: Db, businessDate: string): void {
@@ -47,7 +47,7 @@ export function decideLien(db: Db, businessDate: string, config: Config): void {
      WITH base AS (
        SELECT c.case_id, c.obligor_person_id AS person_id, c.order_id, c.monthly_current_support, c.line AS case_line,
               -- blank county = outside California or unknown (case-extract): no recorder to send it to
-              nullif(trim(coalesce(p.county_code, '')), '') AS county_code, p.line AS participant_line
+              nullif(trim(coalesce(p.county_code, '')), '') AS county_code, p.line AS participant_line, p.ssn
        FROM ce_cases c JOIN ce_participants p ON p.person_id = c.obligor_person_id
      )
      SELECT b.case_id, b.person_id, b.order_id, b.county_code,
@@ -57,7 +57,9 @@ export function decideLien(db: Db, businessDate: string, config: Config): void {
             CASE WHEN b.county_code IN (SELECT value FROM json_each(:eCounties)) THEN 'E' ELSE 'R' END AS lien_type,
             b.case_line, b.participant_line,
             coalesce(${caseGateSql(['BANKRUPTCY_STAY'])},
-                     CASE WHEN b.county_code IS NULL THEN 'NO_COUNTY' END) AS reason,
+                     CASE WHEN b.county_code IS NULL THEN 'NO_COUNTY'
+                          -- the abstract identifies the judgment debtor by SSN (required field)
+                          WHEN b.ssn IS NULL THEN 'NO_SSN' END) AS reason,
             -- the first lien for (case, county) on an earlier business date (a rerun of D does
             -- not count its own: clearLien removed it)
             (SELECT min(l.business_date) FROM lien_ledger l

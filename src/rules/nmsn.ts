@@ -18,7 +18,7 @@ import { firstGateSql } from './derived.ts';
 export const NMSN_MECHANISM = 'nmsn';
 
 /** Suppression reasons in the order they are applied: gates (DOMAIN 5), then the mechanism's own. */
-export const NMSN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'NO_FEIN'] as const;
+export const NMSN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'NO_FEIN', 'NO_SSN'] as const;
 
 /** First six children by numeric child_seq (DOMAIN 6.1, used by 6.3). */
 export const NMSN_MAX_CHILDREN = 6;
@@ -79,7 +79,9 @@ export function decideNmsn(db: Db, businessDate: string, _config: Config): void 
             cf.is_open, o.deceased, o.bankruptcy_active, o.incarceration_relief,
             c.line AS case_line, p.line AS participant_line, e.line AS employer_line,
             coalesce(${caseGateSql(['BANKRUPTCY_STAY', 'INCARCERATION_RELIEF'])},
-                     CASE WHEN nullif(trim(coalesce(e.fein, '')), '') IS NULL THEN 'NO_FEIN' END) AS reason,
+                     CASE WHEN nullif(trim(coalesce(e.fein, '')), '') IS NULL THEN 'NO_FEIN'
+                          -- the notice identifies the employee by SSN (required field): none, no notice
+                          WHEN p.ssn IS NULL THEN 'NO_SSN' END) AS reason,
             -- the first notice for (case, FEIN) on an earlier business date (a rerun of D does not
             -- count its own: clearNmsn removed it)
             (SELECT min(l.business_date) FROM nmsn_ledger l

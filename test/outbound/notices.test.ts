@@ -172,8 +172,8 @@ describe('cswn.txt', () => {
     ]);
   });
 
-  it('an obligor without SSN cannot be written: UNWRITABLE_VALUE, no ledger row', () => {
-    w.addPerson(person('P1', { ssn: null })).addCase(caseRow('C1', 'P1', { cswn_sent_date: null }));
+  it('an obligor whose address line does not fit cannot be written: UNWRITABLE_VALUE, no ledger row', () => {
+    w.addPerson(person('P1', { ssn: '111223333', state: 'CAL' })).addCase(caseRow('C1', 'P1', { cswn_sent_date: null })); // state is A(2)
     computeDerivedFacts(w.db, D, config);
     decideCswn(w.db, D, config);
     const build = buildCswn(w.db, D, config);

@@ -44,6 +44,12 @@ beforeEach(() => {
 });
 
 describe('cswn: an obligor who owes', () => {
+  it('NO_SSN: an obligor without a usable SSN gets no cswn (the record identifies him by SSN), not an unwritable record', () => {
+    world({ ssn: null });
+    decide();
+    expect(only()).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'NO_SSN' });
+  });
+
   it('is sent a notice naming the primary case and LCSA, past-due amount = obligor total', () => {
     world();
     w.addCase(caseRow('C2', 'P1', { lcsa_code: '059', arrears_family: 700000, arrears_interest: 0, cswn_sent_date: null, line: 10 }));
@@ -62,8 +68,8 @@ describe('cswn: an obligor who owes', () => {
   });
 
   it('evaluates only obligors with principal > 0 (interest alone, obligees and paid-up obligors are not subjects)', () => {
-    w.addPerson(person('P1')).addCase(caseRow('C1', 'P1', { arrears_family: 0, arrears_interest: 5000, cswn_sent_date: null }));
-    w.addPerson(person('P2')).addCase(caseRow('C2', 'P1', { obligee_person_id: 'P2', arrears_family: 0, cswn_sent_date: null }));
+    w.addPerson(person('P1', { ssn: '111223333' })).addCase(caseRow('C1', 'P1', { arrears_family: 0, arrears_interest: 5000, cswn_sent_date: null }));
+    w.addPerson(person('P2', { ssn: '222334444' })).addCase(caseRow('C2', 'P1', { obligee_person_id: 'P2', arrears_family: 0, cswn_sent_date: null }));
     decide();
     expect(decisions(w.db, 'cswn')).toEqual([]);
   });
@@ -104,15 +110,15 @@ describe('cswn: gates first (DOMAIN 5)', () => {
     sentEarlier('2026-10-01');
     decide();
     expect(only().reason_codes).toBe('DECEASED');
-    expect(CSWN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT']);
+    expect(CSWN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT', 'NO_SSN']);
   });
 });
 
 describe('cswn: CSWN_CURRENT (case extract only)', () => {
   it('current when the latest cswn_sent_date is within [D − 365, D]; D − 366 is not', () => {
     world({}, { cswn_sent_date: '2025-11-20' });
-    w.addPerson(person('P2')).addCase(caseRow('C2', 'P2', { cswn_sent_date: '2025-11-19' }));
-    w.addPerson(person('P3')).addCase(caseRow('C3', 'P3', { cswn_sent_date: '2025-01-01' })).addCase(caseRow('C4', 'P3', { cswn_sent_date: D }));
+    w.addPerson(person('P2', { ssn: '222334444' })).addCase(caseRow('C2', 'P2', { cswn_sent_date: '2025-11-19' }));
+    w.addPerson(person('P3', { ssn: '333445555' })).addCase(caseRow('C3', 'P3', { cswn_sent_date: '2025-01-01' })).addCase(caseRow('C4', 'P3', { cswn_sent_date: D }));
     decide();
     expect(decisions(w.db, 'cswn').map((r) => [r.subject_key, r.outcome, r.reason_codes])).toEqual([
       ['P2', 'ISSUE', ''],
@@ -133,7 +139,7 @@ describe('cswn: CSWN_RECENTLY_SENT (this system, earlier dates in [D − 365, D 
   it('sent on D − 365 blocks; D − 366 does not', () => {
     world();
     sentEarlier('2025-11-20');
-    w.addPerson(person('P2')).addCase(caseRow('C2', 'P2', { cswn_sent_date: null }));
+    w.addPerson(person('P2', { ssn: '222334444' })).addCase(caseRow('C2', 'P2', { cswn_sent_date: null }));
     sentEarlier('2025-11-19', 'P2');
     decide();
     const rows = decisions(w.db, 'cswn');

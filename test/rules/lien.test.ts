@@ -46,6 +46,12 @@ beforeEach(() => {
 });
 
 describe('lien: an open case with an order', () => {
+  it('NO_SSN: an obligor without a usable SSN gets no lien (the record identifies him by SSN), not an unwritable record', () => {
+    world({ ssn: null });
+    decide();
+    expect(only()).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'NO_SSN' });
+  });
+
   it('is filed in the obligor county for the case total at 10.000%, type R by default', () => {
     world();
     const summary = decide();
@@ -67,7 +73,7 @@ describe('lien: an open case with an order', () => {
 
   it('is type E in a county of lien.eRecordingCounties, with the configured interest rate', () => {
     world();
-    w.addPerson(person('P2', { county_code: '059' })).addCase(caseRow('C2', 'P2'));
+    w.addPerson(person('P2', { ssn: '222334444', county_code: '059' })).addCase(caseRow('C2', 'P2'));
     decide(D, parseConfig({ lien: { eRecordingCounties: ['037', '001'], interestRateThousandths: 7_500 } }));
     expect(decisions(w.db, 'lien').map((r) => [r.subject_key, JSON.parse(r.facts).action, JSON.parse(r.facts).interestRateThousandths])).toEqual([
       ['C1|037', 'E', 7500],
@@ -77,7 +83,7 @@ describe('lien: an open case with an order', () => {
   });
 
   it('needs a non-zero order: current support > 0 or principal > 0 (interest alone is not an order)', () => {
-    w.addPerson(person('P1'));
+    w.addPerson(person('P1', { ssn: '111223333' }));
     w.addCase(caseRow('C1', 'P1', { monthly_current_support: 0, arrears_family: 0, arrears_interest: 2500 })); // not a subject
     w.addCase(caseRow('C2', 'P1', { monthly_current_support: 0, arrears_family: 100, arrears_interest: 0 }));
     w.addCase(caseRow('C3', 'P1', { monthly_current_support: 1, arrears_family: 0, arrears_interest: 0 })); // judgment may be 0
@@ -118,7 +124,7 @@ describe('lien: gates (DOMAIN 5) and NO_COUNTY, in order', () => {
 
   it('BANKRUPTCY_STAY for any chapter', () => {
     world({}, { bankruptcy_filed_date: '2026-10-01', bankruptcy_chapter: '7' });
-    w.addPerson(person('P2')).addCase(caseRow('C2', 'P2', { bankruptcy_filed_date: '2026-10-01', bankruptcy_chapter: '13' }));
+    w.addPerson(person('P2', { ssn: '222334444' })).addCase(caseRow('C2', 'P2', { bankruptcy_filed_date: '2026-10-01', bankruptcy_chapter: '13' }));
     decide();
     expect(decisions(w.db, 'lien').map((r) => r.reason_codes)).toEqual(['BANKRUPTCY_STAY', 'BANKRUPTCY_STAY']);
   });
@@ -134,7 +140,7 @@ describe('lien: gates (DOMAIN 5) and NO_COUNTY, in order', () => {
     world({ county_code: null }, { bankruptcy_filed_date: '2026-10-01', bankruptcy_chapter: '11' });
     decide();
     expect(only().reason_codes).toBe('BANKRUPTCY_STAY');
-    expect(LIEN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY']);
+    expect(LIEN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY', 'NO_SSN']);
   });
 });
 

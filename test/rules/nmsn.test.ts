@@ -42,6 +42,12 @@ beforeEach(() => {
 });
 
 describe('nmsn: a case that needs a notice', () => {
+  it('NO_SSN: an obligor without a usable SSN gets no nmsn (the record identifies him by SSN), not an unwritable record', () => {
+    world({ ssn: null });
+    decide();
+    expect(only()).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'NO_SSN' });
+  });
+
   it('is issued once for (case, FEIN), naming the first six children by numeric child_seq', () => {
     world();
     // seq 10 sorts before 2 as text; numerically it is the 7th child and is left off
@@ -60,7 +66,7 @@ describe('nmsn: a case that needs a notice', () => {
   });
 
   it('evaluates only cases meeting the medical-support conditions and naming an employer', () => {
-    w.addPerson(person('P1')).addEmployer('E1');
+    w.addPerson(person('P1', { ssn: '111223333' })).addEmployer('E1');
     w.addCase(caseRow('C1', 'P1', { medical_support_ordered: 'N', medical_coverage_on_file: 'N', employer_id: 'E1' }));
     w.addCase(caseRow('C2', 'P1', { medical_support_ordered: 'Y', medical_coverage_on_file: 'Y', employer_id: 'E1' }));
     w.addCase(caseRow('C3', 'P1', { medical_support_ordered: 'Y', medical_coverage_on_file: 'N', employer_id: null }));
@@ -116,14 +122,14 @@ describe('nmsn: gates (DOMAIN 5) and NO_FEIN, in order', () => {
 
   it('applies the first failing reason: DECEASED before BANKRUPTCY_STAY, gates before NO_FEIN', () => {
     world({ deceased_on: '2026-01-01' }, { bankruptcy_filed_date: '2026-01-01', bankruptcy_chapter: '7' });
-    w.addPerson(person('P2', { incarcerated_since: '2026-01-01' })).addEmployer('E2', { fein: null });
+    w.addPerson(person('P2', { ssn: '222334444', incarcerated_since: '2026-01-01' })).addEmployer('E2', { fein: null });
     w.addCase(caseRow('C2', 'P2', { medical_support_ordered: 'Y', medical_coverage_on_file: 'N', employer_id: 'E2' }));
     decide();
     expect(decisions(w.db, 'nmsn').map((r) => [r.subject_key, r.reason_codes])).toEqual([
       [`C1|${FEIN}`, 'DECEASED'],
       ['C2|', 'INCARCERATION_RELIEF'],
     ]);
-    expect(NMSN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'NO_FEIN']);
+    expect(NMSN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'NO_FEIN', 'NO_SSN']);
   });
 });
 
