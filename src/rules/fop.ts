@@ -72,7 +72,7 @@ export interface FopSummary extends OutcomeCounts {
   rejectsApplied: number;
   /** NO_CHANGE decisions of entries that stand rejected by OCSS (not re-sent until their data change) */
   rejectedNotResent: number;
-  /** fop-collections records loaded on D (reported only, DOMAIN 6.6 / brief) */
+  /** fop-collections records loaded on D (reported only: DOMAIN 6.6 certifies, collections are counted) */
   collections: { records: number; tanf: number; nonTanf: number; collectionCents: number; adjustmentCents: number };
 }
 
