@@ -12,23 +12,18 @@ import type { Db } from '../store/db.ts';
 import { firstGateSql } from './derived.ts';
 import { type NoticeSummary } from './nmsn.ts';
 import { countOutcomes } from './summary.ts';
+import { clearMechanismDate } from './ledger.ts';
 
 export const CSWN_MECHANISM = 'cswn';
 
 export const CSWN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT', 'NO_SSN'] as const;
-
-/** Removes D's CSWN decisions and ledger rows so a rerun replaces them. */
-export function clearCswn(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM cswn_ledger WHERE business_date = ?').run(businessDate);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, CSWN_MECHANISM);
-}
 
 /**
  * Decides the CSWNs of D. Needs `computeDerivedFacts` for D first; runs inside the caller's
  * transaction and writes decisions and ledger rows (the writer removes unwritable ones).
  */
 export function decideCswn(db: Db, businessDate: string, config: Config): void {
-  clearCswn(db, businessDate);
+  clearMechanismDate(db, businessDate, CSWN_MECHANISM, ['cswn_ledger']);
   db.exec('DROP TABLE IF EXISTS temp.cswn_subject');
   const params = { d: businessDate, resendFrom: `-${config.cswn.resendAfterDays} days` };
 
@@ -53,7 +48,7 @@ export function decideCswn(db: Db, businessDate: string, config: Config): void {
             o.primary_case_id, o.primary_lcsa_code, p.line AS participant_line,
             CASE WHEN o.open_case_count > 0 THEN w.open_sources ELSE w.all_sources END AS case_sources,
             -- the latest notice this system sent on an earlier date inside [D − resendAfterDays, D − 1]
-            -- (a rerun of D does not count its own: clearCswn removed it)
+            -- (a rerun of D does not count its own: the clear at the start of the decide removed it)
             (SELECT max(l.business_date) FROM cswn_ledger l
               WHERE l.person_id = o.person_id
                 AND l.business_date BETWEEN date(:d, :resendFrom) AND date(:d, '-1 day')) AS recently_sent,

@@ -22,6 +22,7 @@ import { stagingTableName } from '../store/staging.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
 import { insertTasks } from './tasks.ts';
+import { clearMechanismDate, latestBeforeSql } from './ledger.ts';
 
 export const FOP_MECHANISM = 'fop';
 
@@ -50,9 +51,6 @@ export const FOP_REASONS = [
   'SSN_CHANGED',
 ] as const;
 
-/** Exclusion codes this system writes, in DOMAIN 6.6 order; ADM ineligible excludes the first four. */
-export const FOP_EXCLUSION_ORDER = ['ADM', 'RET', 'SAL', 'VEN', 'TAX', 'PAS'] as const;
-
 /** Error code 47 is an address warning: the transaction was accepted (DOMAIN 6.6, icd fop-rejects). */
 export const FOP_WARNING_CODE = '47';
 
@@ -79,13 +77,6 @@ export interface FopSummary extends OutcomeCounts {
 const FOP_COLL_TANF = stagingTableName('fop-collections', 'tanfDetail');
 const FOP_COLL_NON_TANF = stagingTableName('fop-collections', 'nonTanfDetail');
 
-/** Removes D's fop decisions, tasks and ledger rows so a rerun replaces them. */
-export function clearFop(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM fop_ledger WHERE business_date = ?').run(businessDate);
-  db.prepare('DELETE FROM tasks WHERE business_date = ? AND mechanism = ?').run(businessDate, FOP_MECHANISM);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, FOP_MECHANISM);
-}
-
 /** Upper-cased, trimmed text as compared and written ('' counts as none). */
 function text(expr: string): string {
   return `nullif(upper(trim(${expr})), '')`;
@@ -96,7 +87,7 @@ function text(expr: string): string {
  * decisions, FOP_REJECT tasks and D's ledger rows (the writer removes the rows it cannot write).
  */
 export function decideFop(db: Db, businessDate: string, config: Config): void {
-  clearFop(db, businessDate);
+  clearMechanismDate(db, businessDate, FOP_MECHANISM, ['fop_ledger']);
   const f = config.fop;
   const p = {
     d: businessDate,
@@ -111,10 +102,7 @@ export function decideFop(db: Db, businessDate: string, config: Config): void {
   // 1. The certified state of every key before D: its latest ledger row (SQLite returns the bare
   //    columns of the row holding max()).
   db.prepare(
-    `CREATE TEMP TABLE fop_prev AS
-     SELECT l.*, max(l.business_date) AS latest_date
-     FROM fop_ledger l WHERE l.business_date < :d
-     GROUP BY l.person_id, l.case_type`,
+    `CREATE TEMP TABLE fop_prev AS ${latestBeforeSql('fop_ledger', ['person_id', 'case_type'])}`,
   ).run({ d: p.d });
   db.exec('CREATE UNIQUE INDEX temp.fop_prev_pk ON fop_prev (person_id, case_type)');
 

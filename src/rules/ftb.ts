@@ -15,6 +15,7 @@ import type { OutcomeCounts } from './summary.ts';
 import { stagingTableName } from '../store/staging.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
+import { clearMechanismDate, latestBeforeSql } from './ledger.ts';
 
 export const FTB_MECHANISM = 'ftb';
 
@@ -36,26 +37,18 @@ export interface FtbSummary extends OutcomeCounts {
 
 const FTB_INTERCEPT = stagingTableName('ftb', 'intercept');
 
-export function clearFtb(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM ftb_ledger WHERE business_date = ?').run(businessDate);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, FTB_MECHANISM);
-}
-
 function text(expr: string): string {
   return `nullif(upper(trim(${expr})), '')`;
 }
 
 /** Decides FTB certification for D. Needs `computeDerivedFacts` for D first. */
 export function decideFtb(db: Db, businessDate: string, _config: Config): void {
-  clearFtb(db, businessDate);
+  clearMechanismDate(db, businessDate, FTB_MECHANISM, ['ftb_ledger']);
   db.exec('DROP TABLE IF EXISTS temp.ftb_prev; DROP TABLE IF EXISTS temp.ftb_eval;');
 
   // The certified state of every obligor before D: the latest ledger row.
   db.prepare(
-    `CREATE TEMP TABLE ftb_prev AS
-     SELECT l.*, max(l.business_date) AS latest_date
-     FROM ftb_ledger l WHERE l.business_date < :d
-     GROUP BY l.person_id`,
+    `CREATE TEMP TABLE ftb_prev AS ${latestBeforeSql('ftb_ledger', ['person_id'])}`,
   ).run({ d: businessDate });
   db.exec('CREATE UNIQUE INDEX temp.ftb_prev_pk ON ftb_prev (person_id)');
 

@@ -12,18 +12,12 @@ import { addOutcome, emptyOutcomeCounts } from './summary.ts';
 import type { OutcomeCounts } from './summary.ts';
 import { decideEmployerIwos, IWO_MECHANISM } from './iwoEmployer.ts';
 import { decideMatchIwos } from './iwoMatch.ts';
+import { clearMechanismDate } from './ledger.ts';
 
 export { IWO_MECHANISM } from './iwoEmployer.ts';
 
-/** Removes D's IWO decisions, tasks and ledger rows (every source), so a rerun replaces them. */
-export function clearIwo(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM iwo_ledger WHERE business_date = ?').run(businessDate);
-  db.prepare('DELETE FROM tasks WHERE business_date = ? AND mechanism = ?').run(businessDate, IWO_MECHANISM);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, IWO_MECHANISM);
-}
-
 export function decideIwo(db: Db, businessDate: string, config: Config): void {
-  clearIwo(db, businessDate);
+  clearMechanismDate(db, businessDate, IWO_MECHANISM, ['iwo_ledger']);
   decideEmployerIwos(db, businessDate, config);
   decideMatchIwos(db, businessDate, config);
 }

@@ -29,3 +29,25 @@ export const TRM_DTL = `json_object(
   'arrearsGreaterThan12Weeks', 'N',
   'withholdPerWeeklyPay', 0, 'withholdPerBiweeklyPay', 0, 'withholdPerSemimonthlyPay', 0, 'withholdPerMonthlyPay', 0,
   'ccpaPercentLimit', 0, 'lumpSumPaymentAmount', 0)`;
+
+/** Children named on a document: the first six of the case by numeric child_seq (DOMAIN 6.1; 6.3 "as in 6.1"). */
+export const MAX_CHILDREN = 6;
+
+/** e-IWO child fields (`child<n><field>`) and their ce_children columns, in layout order. */
+export const CHILD_FIELDS: ReadonlyArray<readonly [string, string]> = [
+  ['LastName', 'last_name'],
+  ['FirstName', 'first_name'],
+  ['MiddleName', 'middle_name'],
+  ['Suffix', 'suffix'],
+  ['BirthDate', 'dob'],
+];
+
+/**
+ * The `ce_children` rows (every column) of the cases `caseIdsSql` selects, numbered `rn` from 1 by
+ * numeric child_seq, the first MAX_CHILDREN of each case.
+ */
+export function firstChildrenSql(caseIdsSql: string): string {
+  return `SELECT * FROM (SELECT ch.*, row_number() OVER (PARTITION BY ch.case_id ORDER BY CAST(ch.child_seq AS INTEGER)) AS rn
+                         FROM ce_children ch WHERE ch.case_id IN (${caseIdsSql}))
+          WHERE rn <= ${MAX_CHILDREN}`;
+}

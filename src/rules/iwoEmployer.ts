@@ -16,7 +16,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
-import { OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
+import { CHILD_FIELDS, firstChildrenSql, OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
 import { insertTasks } from './tasks.ts';
 
 export const IWO_MECHANISM = 'iwo';
@@ -58,15 +58,6 @@ export const EMPLOYER_IWO_TRM_TRIGGERS = [
 /** Case-extract file whose line a task for an incomplete employer cites. */
 const EMPLOYERS_FILE = 'employers.csv';
 const CASES_FILE = 'cases.csv';
-
-/** Child fields of a DTL record, in layout order (first six children by numeric child_seq). */
-const CHILD_FIELDS: ReadonlyArray<[string, string]> = [
-  ['LastName', 'last_name'],
-  ['FirstName', 'first_name'],
-  ['MiddleName', 'middle_name'],
-  ['Suffix', 'suffix'],
-  ['BirthDate', 'dob'],
-];
 
 /**
  * The order in force per (case, FEIN) before D: the latest ledger row of the key when it is ORG or
@@ -200,11 +191,8 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
   db.exec(
     `CREATE TEMP TABLE iwo_emp_children AS
      WITH ranked AS (
-       SELECT ch.case_id, ch.last_name, ch.first_name, ch.middle_name, ch.suffix, ch.dob, n
-       FROM (SELECT ch.*, row_number() OVER (PARTITION BY ch.case_id ORDER BY ch.child_seq) AS n
-             FROM ce_children ch
-             WHERE ch.case_id IN (SELECT case_id FROM iwo_emp WHERE action IN ('ORG', 'AMD'))) ch
-       WHERE n <= 6
+       SELECT case_id, last_name, first_name, middle_name, suffix, dob, rn AS n
+       FROM (${firstChildrenSql(`SELECT case_id FROM iwo_emp WHERE action IN ('ORG', 'AMD')`)})
      )
      SELECT case_id, json_group_object(k, v) AS children
      FROM (${childColumns})

@@ -32,13 +32,9 @@ import { stagingTableName } from '../store/staging.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
 import { loadPayers, PAYER_CALPERS, PAYER_EDD, PAYERS_FILE, stagePayers } from './payers.ts';
-import { OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
+import { CHILD_FIELDS, firstChildrenSql, MAX_CHILDREN, OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
+import { IWO_MECHANISM } from './iwoEmployer.ts';
 import { insertTasks } from './tasks.ts';
-
-export const IWO_MECHANISM = 'iwo';
-
-/** Match IWO sources (iwo_ledger.source) = the inbound interface ids. */
-export const MATCH_IWO_SOURCES = ['edd', 'dir-wc', 'ocss-im', 'calpers'] as const;
 
 /**
  * Reason codes of match IWOs after the gates, in the order each source applies them.
@@ -263,15 +259,14 @@ function calpersSql(c: Config['iwo']): string {
 /** e-IWO detail fields of the first six children of a case (6.1), as a JSON object per case. */
 function childrenJsonSql(): string {
   const fields: string[] = [];
-  for (let i = 1; i <= 6; i++) {
-    for (const [name, col] of [['LastName', 'last_name'], ['FirstName', 'first_name'], ['MiddleName', 'middle_name'], ['Suffix', 'suffix'], ['BirthDate', 'dob']] as const) {
+  for (let i = 1; i <= MAX_CHILDREN; i++) {
+    for (const [name, col] of CHILD_FIELDS) {
       fields.push(`'child${i}${name}', max(CASE WHEN rn = ${i} THEN ${col} END)`);
     }
   }
   return `SELECT case_id, json_object(${fields.join(', ')}) AS children
-          FROM (SELECT ch.*, row_number() OVER (PARTITION BY ch.case_id ORDER BY CAST(ch.child_seq AS INTEGER)) AS rn
-                FROM ce_children ch WHERE ch.case_id IN (SELECT primary_case_id FROM mi_person))
-          WHERE rn <= 6 GROUP BY case_id`;
+          FROM (${firstChildrenSql('SELECT primary_case_id FROM mi_person')})
+          GROUP BY case_id`;
 }
 
 /**

@@ -22,6 +22,7 @@ import { addOutcome, emptyOutcomeCounts } from './summary.ts';
 import type { OutcomeCounts } from './summary.ts';
 import { loadCountyMedianIncome } from '../reference.ts';
 import { firstGateSql, GATE_ORDER } from './derived.ts';
+import { clearMechanismDate } from './ledger.ts';
 
 export const LICENSE_MECHANISM = 'license';
 
@@ -37,17 +38,9 @@ export const LICENSE_REASONS = [
   'NO_SSN',
   'LICENSE_NOT_HELD',
 ] as const;
-export type LicenseReason = (typeof LICENSE_REASONS)[number];
-
 /** Outcome counts (issued = certified) and the releases per release type. */
 export interface LicenseSummary extends OutcomeCounts {
   releasedByType: Record<string, number>;
-}
-
-/** Removes D's license decisions and ledger rows so a rerun replaces them. */
-export function clearLicense(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM license_ledger WHERE business_date = ?').run(businessDate);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, LICENSE_MECHANISM);
 }
 
 /**
@@ -76,7 +69,7 @@ function loadMedians(db: Db, businessDate: string, config: Config): void {
  * inside the caller's transaction; writes decisions and ledger rows (`summarizeLicense` reads back).
  */
 export function decideLicense(db: Db, businessDate: string, config: Config): void {
-  clearLicense(db, businessDate);
+  clearMechanismDate(db, businessDate, LICENSE_MECHANISM, ['license_ledger']);
   loadMedians(db, businessDate, config);
   const lic = config.license;
   db.exec(`DROP TABLE IF EXISTS temp.license_in_force; DROP TABLE IF EXISTS temp.license_obligor;

@@ -14,24 +14,19 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { caseGateSql, type NoticeSummary } from './nmsn.ts';
 import { countOutcomes } from './summary.ts';
+import { clearMechanismDate } from './ledger.ts';
 
 export const LIEN_MECHANISM = 'lien';
 
 /** Suppression reasons in the order they are applied: gates (DOMAIN 5), then the mechanism's own. */
 export const LIEN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY', 'NO_SSN'] as const;
 
-/** Removes D's lien decisions and ledger rows so a rerun replaces them. */
-export function clearLien(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM lien_ledger WHERE business_date = ?').run(businessDate);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, LIEN_MECHANISM);
-}
-
 /**
  * Decides the liens of D. Needs `computeDerivedFacts` for D first; runs inside the caller's
  * transaction and writes decisions and ledger rows (the writer removes unwritable ones).
  */
 export function decideLien(db: Db, businessDate: string, config: Config): void {
-  clearLien(db, businessDate);
+  clearMechanismDate(db, businessDate, LIEN_MECHANISM, ['lien_ledger']);
   db.exec('DROP TABLE IF EXISTS temp.lien_subject');
   const params = {
     d: businessDate,
@@ -61,7 +56,7 @@ export function decideLien(db: Db, businessDate: string, config: Config): void {
                           -- the abstract identifies the judgment debtor by SSN (required field)
                           WHEN b.ssn IS NULL THEN 'NO_SSN' END) AS reason,
             -- the first lien for (case, county) on an earlier business date (a rerun of D does
-            -- not count its own: clearLien removed it)
+            -- not count its own: the clear at the start of the decide removed it)
             (SELECT min(l.business_date) FROM lien_ledger l
               WHERE l.case_id = b.case_id AND l.county_code = b.county_code AND l.business_date < :d) AS first_filed
      FROM base b

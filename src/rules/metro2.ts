@@ -39,14 +39,13 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { RunContext } from '../interfaces.ts';
+import { clearMechanismDate } from './ledger.ts';
 
 export const METRO2_MECHANISM = 'metro2';
 export const METRO2_INTERFACE = 'metro2';
 
 /** Suppression reasons in the order they are applied. */
 export const METRO2_REASONS = ['DECEASED', 'NOT_NOTICED_30_DAYS', 'INCARCERATION_RELIEF', 'NO_ORDER_DATE', 'NO_ADDRESS', 'NO_IDENTITY'] as const;
-export type Metro2Reason = (typeof METRO2_REASONS)[number];
-
 /**
  * Account status by the case's days delinquent: the Metro 2 code list's own bands (CRRG account
  * status definitions, "30-59 days past due" …), not agency policy thresholds. Highest first.
@@ -136,12 +135,6 @@ export function recordClosures(db: Db, businessDate: string): void {
   ).run({ d: businessDate });
 }
 
-/** Removes D's Metro 2 decisions and ledger rows so a due rerun replaces them. */
-export function clearMetro2(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM metro2_ledger WHERE business_date = ?').run(businessDate);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, METRO2_MECHANISM);
-}
-
 /**
  * Decides Metro 2 for D. Needs `computeDerivedFacts` for D first; runs in the caller's transaction.
  */
@@ -153,7 +146,7 @@ export function decideMetro2(db: Db, businessDate: string, config: Config, ctx: 
     db.prepare(`INSERT INTO metro2_nights (business_date, due) VALUES (?, 'NOT_DUE') ON CONFLICT (business_date) DO NOTHING`).run(businessDate);
     return;
   }
-  clearMetro2(db, businessDate);
+  clearMechanismDate(db, businessDate, METRO2_MECHANISM, ['metro2_ledger']);
   db.prepare(
     `INSERT INTO metro2_nights (business_date, due) VALUES (?, ?) ON CONFLICT (business_date) DO UPDATE SET due = excluded.due`,
   ).run(businessDate, due);

@@ -14,14 +14,13 @@ import type { Db } from '../store/db.ts';
 import { countOutcomes } from './summary.ts';
 import type { OutcomeCounts } from './summary.ts';
 import { firstGateSql } from './derived.ts';
+import { firstChildrenSql } from './iwoDtl.ts';
+import { clearMechanismDate } from './ledger.ts';
 
 export const NMSN_MECHANISM = 'nmsn';
 
 /** Suppression reasons in the order they are applied: gates (DOMAIN 5), then the mechanism's own. */
 export const NMSN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'NO_FEIN', 'NO_SSN'] as const;
-
-/** First six children by numeric child_seq (DOMAIN 6.1, used by 6.3). */
-export const NMSN_MAX_CHILDREN = 6;
 
 /**
  * The first failing gate for a case-level mechanism: DECEASED and the obligor-level gates from
@@ -39,18 +38,12 @@ export function caseGateSql(obligorGates: Array<'BANKRUPTCY_STAY' | 'INCARCERATI
 /** The manifest summary of a notice mechanism (nmsn, lien, cswn): its outcome counts. */
 export type NoticeSummary = OutcomeCounts;
 
-/** Removes D's NMSN decisions and ledger rows so a rerun replaces them. */
-export function clearNmsn(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM nmsn_ledger WHERE business_date = ?').run(businessDate);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, NMSN_MECHANISM);
-}
-
 /**
  * Decides the NMSNs of D. Needs `computeDerivedFacts` for D first; runs inside the caller's
  * transaction and writes decisions and ledger rows (the writer removes unwritable ones).
  */
 export function decideNmsn(db: Db, businessDate: string, _config: Config): void {
-  clearNmsn(db, businessDate);
+  clearMechanismDate(db, businessDate, NMSN_MECHANISM, ['nmsn_ledger']);
   db.exec('DROP TABLE IF EXISTS temp.nmsn_children; DROP TABLE IF EXISTS temp.nmsn_subject;');
 
   // The children each subject case names: the first six by numeric child_seq, in that order.
@@ -61,13 +54,12 @@ export function decideNmsn(db: Db, businessDate: string, _config: Config): void 
                              ORDER BY rn) AS children,
             json_group_array(json_object('interface', 'case-extract', 'file', 'children.csv', 'line', line)
                              ORDER BY rn) AS sources
-     FROM (SELECT ch.*, row_number() OVER (PARTITION BY ch.case_id ORDER BY CAST(ch.child_seq AS INTEGER)) AS rn
-           FROM ce_children ch
-           JOIN ce_cases c ON c.case_id = ch.case_id
-           WHERE c.medical_support_ordered = 'Y' AND c.medical_coverage_on_file = 'N' AND c.employer_id IS NOT NULL)
-     WHERE rn <= :maxChildren
+     FROM (${firstChildrenSql(
+       `SELECT case_id FROM ce_cases
+        WHERE medical_support_ordered = 'Y' AND medical_coverage_on_file = 'N' AND employer_id IS NOT NULL`,
+     )})
      GROUP BY case_id`,
-  ).run({ maxChildren: NMSN_MAX_CHILDREN });
+  ).run();
   db.exec('CREATE UNIQUE INDEX temp.nmsn_children_pk ON nmsn_children (case_id)');
 
   db.prepare(
@@ -83,7 +75,7 @@ export function decideNmsn(db: Db, businessDate: string, _config: Config): void 
                           -- the notice identifies the employee by SSN (required field): none, no notice
                           WHEN p.ssn IS NULL THEN 'NO_SSN' END) AS reason,
             -- the first notice for (case, FEIN) on an earlier business date (a rerun of D does not
-            -- count its own: clearNmsn removed it)
+            -- count its own: the clear at the start of the decide removed it)
             (SELECT min(l.business_date) FROM nmsn_ledger l
               WHERE l.case_id = c.case_id AND l.fein = trim(e.fein) AND l.business_date < :d) AS first_sent
      FROM ce_cases c

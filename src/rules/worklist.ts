@@ -19,6 +19,7 @@ import { stagingTableName } from '../store/staging.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
 import { insertTasks } from './tasks.ts';
+import { clearMechanismDate } from './ledger.ts';
 
 export const WORKLIST_MECHANISM = 'worklist';
 
@@ -41,14 +42,8 @@ export interface WorklistSummary {
   suppressed: Record<string, number>;
 }
 
-/** Removes D's worklist decisions and tasks so a rerun replaces them. */
-export function clearWorklist(db: Db, businessDate: string): void {
-  db.prepare('DELETE FROM tasks WHERE business_date = ? AND mechanism = ?').run(businessDate, WORKLIST_MECHANISM);
-  db.prepare('DELETE FROM decisions WHERE business_date = ? AND mechanism = ?').run(businessDate, WORKLIST_MECHANISM);
-}
-
 export function decideWorklist(db: Db, businessDate: string, config: Config): void {
-  clearWorklist(db, businessDate);
+  clearMechanismDate(db, businessDate, WORKLIST_MECHANISM, []);
   db.exec('DROP TABLE IF EXISTS temp.wl_rec; DROP TABLE IF EXISTS temp.wl_ambiguous;');
 
   db.prepare(
