@@ -44,17 +44,21 @@ export function listRuns(dbFile: string, businessDate?: string): RunHistoryRow[]
  * Business dates after `businessDate` that have a finished run (SUCCEEDED, or
  * COMPLETED_WITH_ERRORS: such a night still decided and wrote its ledgers), ascending. Their
  * ledgers were computed on top of `businessDate`'s, so rerunning `businessDate` would leave them
- * stale: the runner refuses unless forced (OPERATIONS: reruns). FAILED runs (crashed, or
- * stopped by an error) are not counted.
+ * stale: the runner refuses unless forced (OPERATIONS: reruns). A FAILED run (crashed, or
+ * stopped by an error) counts when it left decisions: each mechanism commits on its own, so its
+ * ledgers may already hold rows of that date.
  */
 export function laterRunDates(db: Database.Database, businessDate: string): string[] {
   return (
     db
       .prepare(
-        `SELECT DISTINCT business_date FROM runs
-         WHERE business_date > ? AND status IN ('SUCCEEDED', 'COMPLETED_WITH_ERRORS')
+        `SELECT business_date FROM runs
+         WHERE business_date > :d AND status IN ('SUCCEEDED', 'COMPLETED_WITH_ERRORS')
+         UNION
+         -- a later night that crashed after some mechanisms committed has decisions (and ledgers) too
+         SELECT business_date FROM decisions WHERE business_date > :d
          ORDER BY business_date`,
       )
-      .all(businessDate) as Array<{ business_date: string }>
+      .all({ d: businessDate }) as Array<{ business_date: string }>
   ).map((r) => r.business_date);
 }

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRun } from '../../src/runner/night.ts';
 import { MECHANISMS, OUTBOUND } from '../../src/interfaces.ts';
@@ -75,6 +76,26 @@ describe('rerunning an earlier business date', () => {
     const r = await cli('nightly', '--date', '2026-01-02', '--inbox', inbox, '--out', out);
     expect(r.code).toBe(2);
     expect(fs.existsSync(path.join(out, '2026-01-02'))).toBe(false);
+  });
+
+  it('a later night that crashed after some mechanisms committed counts as run (its ledgers hold rows)', async () => {
+    // as if a night after LAST had been killed after its levy committed: FAILED run, decisions left
+    const later = '2026-12-31';
+    const db = new Database(path.join(out, 'csebatch.db'));
+    db.prepare(`INSERT INTO runs (business_date, command, interfaces, status, pid, started_at) VALUES (?, 'nightly', '[]', 'FAILED', 1, 'x')`).run(later);
+    const runId = db.prepare('SELECT max(run_id) AS id FROM runs').pluck().get();
+    db.prepare(`INSERT INTO decisions (business_date, mechanism, subject_key, outcome, reason_codes, facts, sources) VALUES (?, 'levy', 'K', 'ISSUE', '', '{}', '[]')`).run(later);
+    db.close();
+    try {
+      const r = await cli('nightly', '--date', LAST, '--inbox', inbox, '--out', out);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(later);
+    } finally {
+      const undo = new Database(path.join(out, 'csebatch.db'));
+      undo.prepare('DELETE FROM decisions WHERE business_date = ?').run(later);
+      undo.prepare('DELETE FROM runs WHERE run_id = ?').run(runId);
+      undo.close();
+    }
   });
 
   it('a same-date rerun of the latest date stays allowed', async () => {
@@ -147,6 +168,10 @@ describe('`run <id>` recomputes what depends on it and nothing else', () => {
       }
       return m;
     };
+    // every file of the date dated an hour back: a rewritten file shows a new mtime whatever the
+    // clock's or the file system's resolution (no sleep needed)
+    const past = new Date(Date.now() - 3_600_000);
+    for (const f of fs.readdirSync(path.join(out, LAST))) fs.utimesSync(path.join(out, LAST, f), past, past);
     const before = {
       unaffected: pick(unaffected),
       affected: affectedRows(),
@@ -156,7 +181,6 @@ describe('`run <id>` recomputes what depends on it and nothing else', () => {
       mtimes: mtimes(),
       tasksOfOthers: query(db, `SELECT * FROM tasks WHERE business_date = ? AND mechanism NOT IN (SELECT value FROM json_each(?)) ORDER BY task_id`, LAST, JSON.stringify([...affected])),
     };
-    await new Promise((r) => setTimeout(r, 20)); // so that a rewritten file would show a new mtime
     const r = await cli('run', 'fidm', '--date', LAST, '--inbox', inbox, '--out', out, '--json', '--force');
     expect(r.code).toBeLessThanOrEqual(1);
     const result = JSON.parse(r.stdout) as { interfaces: Array<{ interface: string }> };
@@ -186,7 +210,9 @@ describe('exit codes (OPERATIONS "Exit codes"), paths not covered by nightly.tes
 
   it('0: --help of every command', async () => {
     for (const cmd of ['nightly', 'run', 'validate', 'explain', 'diff', 'verify', 'runs', 'config']) {
-      expect((await cli(cmd, '--help')).code, cmd).toBe(0);
+      const r = await cli(cmd, '--help');
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout, cmd).toMatch(new RegExp(`^Usage: csebatch ${cmd} `));
     }
   });
 
