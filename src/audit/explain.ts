@@ -108,16 +108,23 @@ function tableExists(db: Database.Database, name: string): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 }
 
-/** Reads the outbound record a decision produced, with its key fields (cheap: one line of one file). */
+/**
+ * Reads the outbound record a decision produced, with its key fields. Each output file is read
+ * once (on the first decision that names it) and kept for the decisions that follow.
+ */
 class OutputReader {
   private readonly lines = new Map<string, string[] | null>();
   private readonly codecs = new Map<string, CompiledLayout | null>();
+  /** interface of each output file of the date (output_files), prepared once for every decision */
+  private readonly interfaceOf: Database.Statement<[string, string], { interface: string }>;
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly dateDir: string,
     private readonly businessDate: string,
     private readonly mask: boolean,
-  ) {}
+  ) {
+    this.interfaceOf = db.prepare('SELECT interface FROM output_files WHERE business_date = ? AND file = ?');
+  }
 
   private fileLines(file: string): string[] | null {
     if (!this.lines.has(file)) {
@@ -147,9 +154,7 @@ class OutputReader {
     const cut = ref.lastIndexOf(':');
     const file = cut < 0 ? ref : ref.slice(0, cut);
     const line = cut < 0 ? 0 : Number(ref.slice(cut + 1));
-    const row = this.db.prepare('SELECT interface FROM output_files WHERE business_date = ? AND file = ?').get(this.businessDate, file) as
-      | { interface: string }
-      | undefined;
+    const row = this.interfaceOf.get(this.businessDate, file);
     const result: OutputRecord = { file, line, interface: row?.interface ?? null, recordType: null, keyFields: {}, note: '' };
     const lines = this.fileLines(file);
     const text = lines?.[line - 1];

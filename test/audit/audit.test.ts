@@ -1,7 +1,7 @@
 /**
  * `csebatch explain` and `csebatch verify` on the bundled fixtures. Generic over the registered
  * mechanisms: expectations are read back from the store (every decision row of the subject must
- * be shown), and the one finished mechanism, the levy, is used for the outbound-record checks.
+ * be shown); a levy decision with an order to withhold is used for the outbound-record checks.
  */
 import fs from 'node:fs';
 import path from 'node:path';

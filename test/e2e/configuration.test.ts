@@ -6,21 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileLayout } from '../../src/layout/codec.ts';
-import { fixedLayout } from '../../src/layout/registry.ts';
+import type { Explanation } from '../../src/audit/explain.ts';
 import { cli, FIXTURES, tmpDir } from '../helpers/cli.ts';
+import { decodeFile } from '../helpers/records.ts';
 
 const INBOX = path.join(FIXTURES, 'inbox');
 const MONTH_END = '2026-11-30';
-
-function records(file: string, layout: string) {
-  const codec = compileLayout(fixedLayout(layout));
-  return fs
-    .readFileSync(file, 'latin1')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => codec.parse(l));
-}
 
 describe('--config FILE', () => {
   it('sets the Metro 2 identity, the county median income table (relative path) and the e-recording counties', async () => {
@@ -50,24 +41,26 @@ describe('--config FILE', () => {
     const r = await cli('nightly', '--date', MONTH_END, '--inbox', INBOX, '--out', out, '--config', config);
     expect(r.code).toBe(0);
 
-    const metro2 = records(path.join(out, MONTH_END, 'metro2.txt'), 'metro2');
+    const metro2 = decodeFile(path.join(out, MONTH_END, 'metro2.txt'), 'metro2');
     expect(metro2[0]!.values).toMatchObject({ reporterName: 'DCSS TEST REPORTER', reporterAddress: 'PO BOX 419064 RANCHO CORDOVA CA 95741' });
-    const bases = metro2.filter((p) => p.record?.name === 'base');
+    const bases = metro2.filter((p) => p.record === 'base');
     expect(bases.length).toBeGreaterThan(0);
     for (const b of bases) expect(String(b.values.identificationNumber)).toMatch(/^CA06X\d{3}$/);
 
     // SB 1055: P300300's DMV license is excluded for low income with the shipped table, not with this one
     const shipped = tmpDir();
     expect((await cli('nightly', '--date', MONTH_END, '--inbox', INBOX, '--out', shipped)).code).toBe(0);
-    const dmv = async (o: string) =>
-      (JSON.parse((await cli('explain', '--person', 'P300300', '--date', MONTH_END, '--out', o, '--json')).stdout) as {
-        decisions: Array<{ mechanism: string; subjectKey?: string; subject_key?: string; outcome: string; reasonCodes?: string[] | string; reason_codes?: string }>;
-      }).decisions.find((d) => d.mechanism === 'license' && (d.subjectKey ?? d.subject_key) === 'P300300|DMV');
-    expect(JSON.stringify(await dmv(shipped))).toContain('SB1055_LOW_INCOME');
-    expect(JSON.stringify(await dmv(out))).not.toContain('SB1055_LOW_INCOME');
+    const dmv = async (o: string) => {
+      const e = JSON.parse((await cli('explain', '--person', 'P300300', '--date', MONTH_END, '--out', o, '--json')).stdout) as Explanation;
+      const d = e.decisions.find((x) => x.mechanism === 'license' && x.subjectKey === 'P300300|DMV');
+      expect(d, `license decision P300300|DMV in ${o}`).toBeDefined();
+      return d!;
+    };
+    expect((await dmv(shipped)).reasonCodes).toContain('SB1055_LOW_INCOME');
+    expect((await dmv(out)).reasonCodes).not.toContain('SB1055_LOW_INCOME');
 
     // liens: type E only in the configured county
-    const liens = records(path.join(out, MONTH_END, 'lien.txt'), 'lien').filter((p) => p.record?.name === 'detail');
+    const liens = decodeFile(path.join(out, MONTH_END, 'lien.txt'), 'lien').filter((p) => p.record === 'detail');
     expect(liens.map((l) => [l.values.countyCode, l.values.lienType])).toContainEqual(['001', 'E']);
     expect(liens.map((l) => [l.values.countyCode, l.values.lienType])).toContainEqual(['037', 'R']);
     for (const l of liens) expect(l.values.lienType).toBe(l.values.countyCode === '001' ? 'E' : 'R');

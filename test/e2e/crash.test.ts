@@ -46,26 +46,43 @@ function runLog(out: string): string {
     .join('');
 }
 
-/** Starts `nightly --date LAST` as a child process and SIGKILLs it at the kill point. */
+/**
+ * Starts `nightly --date LAST` as a child process and SIGKILLs it at the kill point. The run log
+ * is written synchronously line by line, so the check runs on each change of the logs folder
+ * (fs.watch) rather than on a busy poll that would compete with the child for the CPU on a 2-core
+ * machine; a slow poll backs the watcher up in case an event is coalesced or lost.
+ */
 function nightlyKilledAt(inbox: string, out: string, point: KillPoint): Promise<{ killed: boolean; code: number | null }> {
+  const logs = path.join(out, 'logs');
+  fs.mkdirSync(logs, { recursive: true, mode: 0o700 });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'nightly', '--date', LAST, '--inbox', inbox, '--out', out], {
       env: { ...process.env, CSEBATCH_LOG_LEVEL: 'debug' },
       stdio: 'ignore',
     });
-    let killed = false;
-    const timer = setInterval(() => {
-      if (killed || !point.when(runLog(out))) return;
-      clearInterval(timer);
+    let armed = true;
+    const check = () => {
+      if (!armed || !point.when(runLog(out))) return;
+      stop();
       const kill = () => {
-        killed = child.kill('SIGKILL');
+        child.kill('SIGKILL');
       };
       if (point.delayMs > 0) setTimeout(kill, point.delayMs);
       else kill();
-    }, 1);
-    child.on('error', reject);
+    };
+    const watcher = fs.watch(logs, check);
+    const backup = setInterval(check, 50);
+    const stop = () => {
+      armed = false;
+      watcher.close();
+      clearInterval(backup);
+    };
+    child.on('error', (e) => {
+      stop();
+      reject(e);
+    });
     child.on('exit', (code, signal) => {
-      clearInterval(timer);
+      stop();
       resolve({ killed: signal === 'SIGKILL', code });
     });
   });

@@ -7,18 +7,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LEVY_REASONS } from '../../src/rules/levy.ts';
+import { GATE_ORDER } from '../../src/rules/derived.ts';
+import { EMPLOYER_IWO_REASONS, EMPLOYER_IWO_TRM_TRIGGERS } from '../../src/rules/iwoEmployer.ts';
+import { MATCH_IWO_REASONS } from '../../src/rules/iwoMatch.ts';
+import { WORKLIST_REASONS } from '../../src/rules/worklist.ts';
+import { NMSN_REASONS } from '../../src/rules/nmsn.ts';
+import { LIEN_REASONS } from '../../src/rules/lien.ts';
+import { CSWN_REASONS } from '../../src/rules/cswn.ts';
+import { LICENSE_REASONS } from '../../src/rules/license.ts';
+import { FOP_REASONS } from '../../src/rules/fop.ts';
+import { FTB_REASONS } from '../../src/rules/ftb.ts';
+import { METRO2_REASONS } from '../../src/rules/metro2.ts';
 import { FIXTURE_INBOX, fixtureDates, GOLDEN_DIR, outboundFiles, runFixtureNights } from '../../scripts/fixture-nights.ts';
 import type { NightResult } from '../../scripts/fixture-nights.ts';
 import { FIXTURES, tmpDir } from '../helpers/cli.ts';
+import { csvRows } from '../helpers/records.ts';
 
 const EXPECTED = path.join(FIXTURES, 'expected');
 const dates = fixtureDates();
-
-function csvRows(file: string): Array<Record<string, string>> {
-  return parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-}
 
 /** fixtures/expected/<date>/<mechanism>-expected.csv of every date. */
 function expectationFiles(): Array<{ date: string; mechanism: string; file: string }> {
@@ -106,6 +114,32 @@ describe('the fixture nights', () => {
       expected.push(x);
     }
     expect(actual).toEqual(expected);
+  });
+
+  it('every reason code a night wrote is one its mechanism declares (the lists auditors read)', () => {
+    // UNWRITABLE_VALUE is the writers' (DOMAIN 6); AMBIGUOUS_SSN / EMPLOYER_INCOMPLETE… on TASK rows
+    // name why the task was raised; CLAIM_ENDED ends a match IWO whose claim ended (6.2)
+    const declared: Record<string, readonly string[]> = {
+      levy: LEVY_REASONS,
+      iwo: [...GATE_ORDER, ...EMPLOYER_IWO_REASONS, ...EMPLOYER_IWO_TRM_TRIGGERS, ...MATCH_IWO_REASONS, 'CLAIM_ENDED'],
+      worklist: [...GATE_ORDER, ...WORKLIST_REASONS],
+      nmsn: NMSN_REASONS,
+      lien: LIEN_REASONS,
+      cswn: CSWN_REASONS,
+      license: LICENSE_REASONS,
+      fop: FOP_REASONS,
+      ftb: FTB_REASONS,
+      metro2: METRO2_REASONS,
+    };
+    const used = db
+      .prepare(
+        `SELECT DISTINCT mechanism, reason_codes AS reason FROM decisions
+         WHERE outcome IN ('SUPPRESS', 'TERMINATE', 'RELEASE') AND reason_codes NOT IN ('', 'UNWRITABLE_VALUE')
+         ORDER BY 1, 2`,
+      )
+      .all() as Array<{ mechanism: string; reason: string }>;
+    expect(used.length).toBeGreaterThan(20);
+    expect(used.filter((u) => !(declared[u.mechanism] ?? []).includes(u.reason))).toEqual([]);
   });
 
   it.each(dates.filter((d) => fs.existsSync(path.join(EXPECTED, d, 'tasks-scenarios.csv'))))('%s: the hand-derived scenario tasks', (date) => {

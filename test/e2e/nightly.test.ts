@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LEVY_REASONS } from '../../src/rules/levy.ts';
 import { compileLayout } from '../../src/layout/codec.ts';
 import { fixedLayout } from '../../src/layout/registry.ts';
 import { cli, cliProcess, copyInbox, DATES, FIXTURES, nightlyAll, snapshotFiles, tmpDir } from '../helpers/cli.ts';
+import { csvRows } from '../helpers/records.ts';
 
 const D = '2026-11-20';
 const GOLDEN = path.join(FIXTURES, 'golden');
@@ -20,10 +20,6 @@ const GOLDEN = path.join(FIXTURES, 'golden');
 /** A file without its header line (whose file sequence depends on how many nights ran before). */
 function afterHeader(file: string): string {
   return fs.readFileSync(file, 'latin1').split('\n').slice(1).join('\n');
-}
-
-function rows(file: string): Array<Record<string, string>> {
-  return parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
 }
 
 function levyDecisions(dbFile: string, date: string) {
@@ -60,7 +56,7 @@ function asExpected(dbFile: string, date: string) {
 }
 
 function tasksAsExpected(out: string, date: string) {
-  return rows(path.join(out, date, 'tasks.csv')).map((t) => ({
+  return csvRows(path.join(out, date, 'tasks.csv')).map((t) => ({
     task_type: t.task_type!,
     source_interface: t.source_interface!,
     source_ref: t.source_ref!,
@@ -87,7 +83,7 @@ describe('nightly on the bundled fixtures', () => {
   });
 
   it.each(DATES)('decides every matched account as derived by hand (%s)', (date) => {
-    const expected = rows(path.join(FIXTURES, 'expected', date, 'levy-decisions.csv'));
+    const expected = csvRows(path.join(FIXTURES, 'expected', date, 'levy-decisions.csv'));
     expect(asExpected(path.join(out, 'csebatch.db'), date)).toEqual(expected);
   });
 
@@ -95,7 +91,7 @@ describe('nightly on the bundled fixtures', () => {
     // tasks-expected.csv holds the levy's tasks (FIDM/MSFIDM sources); the other mechanisms' tasks
     // are checked by the fixture-nights test against tasks-scenarios.csv and the golden tasks.csv
     const levyTasks = tasksAsExpected(out, date).filter((t) => t.source_interface === 'fidm' || t.source_interface === 'msfidm');
-    expect(levyTasks).toEqual(rows(path.join(FIXTURES, 'expected', date, 'tasks-expected.csv')));
+    expect(levyTasks).toEqual(csvRows(path.join(FIXTURES, 'expected', date, 'tasks-expected.csv')));
   });
 
   it.each(DATES)('counts no-match and ambiguous match records per interface (%s)', (date) => {
@@ -126,10 +122,9 @@ describe('nightly on the bundled fixtures', () => {
     }
   });
 
-  // (every other outbound file is compared with its golden file by the fixture-nights test, which
-  // runs every fixture night; this suite runs two of them)
-  // The golden files come from every fixture night in order; this suite runs two of them, so the
-  // header's file sequence differs (2 here, 4 there on 2026-11-20): everything after it must not.
+  // The golden files come from every fixture night in order (test/e2e/fixtureNights.test.ts compares
+  // every outbound file with them); this suite runs two of them, so the header's file sequence
+  // differs (2 here, 4 there on 2026-11-20): everything after it must not.
   it.each(DATES)('writes levy-otw.txt equal to the golden file after its header (%s)', (date) => {
     expect(afterHeader(path.join(out, date, 'levy-otw.txt'))).toBe(afterHeader(path.join(GOLDEN, date, 'levy-otw.txt')));
   });
@@ -224,8 +219,8 @@ describe('nightly on the bundled fixtures', () => {
     const ssns = new Set<string>();
     const accounts = new Set<string>();
     for (const date of DATES) {
-      for (const p of rows(path.join(inbox, date, 'case-extract', 'participants.csv'))) if (p.ssn) ssns.add(p.ssn);
-      for (const d of rows(path.join(FIXTURES, 'expected', date, 'levy-decisions.csv'))) accounts.add(d.account_number!);
+      for (const p of csvRows(path.join(inbox, date, 'case-extract', 'participants.csv'))) if (p.ssn) ssns.add(p.ssn);
+      for (const d of csvRows(path.join(FIXTURES, 'expected', date, 'levy-decisions.csv'))) accounts.add(d.account_number!);
     }
     const logs = fs.readdirSync(path.join(out, 'logs'));
     expect(logs.length).toBeGreaterThan(0);
@@ -246,7 +241,7 @@ describe('nightly when something is wrong', () => {
     const r = await cli('nightly', '--date', D, '--inbox', inbox, '--out', out);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('fidm');
-    const rejects = rows(path.join(out, D, 'rejects', 'fidm.rejects.csv'));
+    const rejects = csvRows(path.join(out, D, 'rejects', 'fidm.rejects.csv'));
     expect(rejects.length).toBeGreaterThan(0);
     expect(rejects.every((x) => x.file === 'ZZ_BAD.txt')).toBe(true);
     expect(rejects.map((x) => x.reason)).toContain('CONTROL_MISMATCH');
@@ -270,7 +265,7 @@ describe('nightly when something is wrong', () => {
     await cli('nightly', '--date', DATES[0], '--inbox', inbox, '--out', out);
     const r = await cli('nightly', '--date', D, '--inbox', inbox, '--out', out);
     expect(r.code).toBe(1);
-    const rejects = rows(path.join(out, D, 'rejects', 'fidm.rejects.csv'));
+    const rejects = csvRows(path.join(out, D, 'rejects', 'fidm.rejects.csv'));
     expect(rejects.map((x) => [x.file, x.line, x.reason])).toEqual([
       ['ZZ_DANGLING.txt', '0', 'FILE_REJECTED'],
       ['ZZ_FOLDER', '0', 'FILE_REJECTED'],
@@ -289,7 +284,7 @@ describe('nightly when something is wrong', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(out, D, 'manifest.json'), 'utf8'));
     expect(manifest.inputs.find((i: { file: string }) => i.file === 'fidm/RESENT.txt')).toMatchObject({ status: 'duplicate', read: 0, loaded: 0, rejected: 0 });
     // the re-sent accounts are not decided again: the night is exactly the bundled one
-    expect(asExpected(path.join(out, 'csebatch.db'), D)).toEqual(rows(path.join(FIXTURES, 'expected', D, 'levy-decisions.csv')));
+    expect(asExpected(path.join(out, 'csebatch.db'), D)).toEqual(csvRows(path.join(FIXTURES, 'expected', D, 'levy-decisions.csv')));
     const log = fs.readdirSync(path.join(out, 'logs')).map((f) => fs.readFileSync(path.join(out, 'logs', f), 'utf8')).join('');
     expect(log).toContain('duplicate file');
   });
@@ -325,7 +320,7 @@ describe('nightly when something is wrong', () => {
     expect(r1!.code).toBe(0);
     expect(r2!.code).toBe(1);
     expect(r2!.stdout).toContain('UNWRITABLE_VALUE');
-    const expected = rows(path.join(FIXTURES, 'expected-unwritable', D, 'levy-decisions.csv'));
+    const expected = csvRows(path.join(FIXTURES, 'expected-unwritable', D, 'levy-decisions.csv'));
     expect(asExpected(path.join(out, 'csebatch.db'), D)).toEqual(expected);
     const db = new Database(path.join(out, 'csebatch.db'), { readonly: true });
     const unwritable = db.prepare(`SELECT person_id, facts FROM decisions WHERE business_date = ? AND mechanism = 'levy' AND reason_codes = 'UNWRITABLE_VALUE'`).all(D) as Array<{ person_id: string; facts: string }>;
@@ -357,7 +352,7 @@ describe('nightly when something is wrong', () => {
     const out = tmpDir();
     const r = await cli('nightly', '--date', D, '--inbox', path.join(FIXTURES, 'inbox'), '--out', out, '--config', path.join(dir, 'config.json'));
     expect(r.code).toBe(1);
-    const rejects = rows(path.join(out, D, 'rejects', 'case-extract.rejects.csv'));
+    const rejects = csvRows(path.join(out, D, 'rejects', 'case-extract.rejects.csv'));
     expect(rejects.length).toBeGreaterThan(0);
     expect(rejects.every((x) => x.file === 'licenses.csv' && x.field === 'board_code' && x.reason === 'BAD_CODE')).toBe(true);
     expect(fs.existsSync(path.join(out, D, 'levy-otw.txt'))).toBe(false);
@@ -394,7 +389,7 @@ describe('nightly when something is wrong', () => {
     const r = await cli('nightly', '--date', D, '--inbox', inbox, '--out', out);
     expect(r.code).toBe(1);
     expect(fs.existsSync(path.join(out, D, 'levy-otw.txt'))).toBe(false);
-    const rejects = rows(path.join(out, D, 'rejects', 'case-extract.rejects.csv'));
+    const rejects = csvRows(path.join(out, D, 'rejects', 'case-extract.rejects.csv'));
     expect(rejects.map((x) => x.reason)).toContain('BAD_DATE');
   });
 });

@@ -3,11 +3,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
 import { compileLayout } from '../../src/layout/codec.ts';
 import { fixedLayout } from '../../src/layout/registry.ts';
 import { FIXTURES, snapshotFiles } from './cli.ts';
+import { csvRows } from './records.ts';
 import { fixtureDates } from '../../scripts/fixture-nights.ts';
 
 export { fixtureDates } from '../../scripts/fixture-nights.ts';
@@ -36,7 +36,7 @@ export function fixtureSecrets(inbox = path.join(FIXTURES, 'inbox')): string[] {
   for (const date of fixtureDates(inbox)) {
     const participants = path.join(inbox, date, 'case-extract', 'participants.csv');
     if (fs.existsSync(participants)) {
-      for (const p of parse(fs.readFileSync(participants, 'utf8'), { columns: true }) as Array<Record<string, string>>) {
+      for (const p of csvRows(participants)) {
         if (p.ssn && p.ssn.length >= 8) secrets.add(p.ssn);
       }
     }

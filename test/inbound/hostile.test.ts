@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileLayout } from '../../src/layout/codec.ts';
 import { fixedLayout } from '../../src/layout/registry.ts';
 import { readFixedWidthFile } from '../../src/inbound/fixedWidthReader.ts';
 import { cli, copyInbox, tmpDir } from '../helpers/cli.ts';
 import { expectLogsFreeOfSecrets, fixtureDates } from '../helpers/operator.ts';
+import { csvRows } from '../helpers/records.ts';
 
 const D = fixtureDates()[0]!;
 const outs: string[] = [];
@@ -22,7 +22,7 @@ afterAll(() => {
 });
 
 function rejects(out: string, id: string): Array<Record<string, string>> {
-  return parse(fs.readFileSync(path.join(out, D, 'rejects', `${id}.rejects.csv`), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  return csvRows(path.join(out, D, 'rejects', `${id}.rejects.csv`));
 }
 
 async function night(prepare: (inbox: string) => void) {

@@ -8,8 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.ts';
-import { compileLayout } from '../../src/layout/codec.ts';
-import { fixedLayout } from '../../src/layout/registry.ts';
 import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideIwo, summarizeIwo } from '../../src/rules/iwo.ts';
 import { batchControlNumber, buildEiwo, buildEiwoFiles, fileControlNumber } from '../../src/outbound/eiwo.ts';
@@ -17,9 +15,10 @@ import { EIWO_CONSTANTS_FILE, loadEiwoConstants } from '../../src/outbound/eiwoR
 import type { OutboundFile } from '../../src/outbound/outputs.ts';
 import type { RecordValues } from '../../src/types.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
+import { codecOf, decodeRecords } from '../helpers/records.ts';
 
 const config = parseConfig({});
-const layout = compileLayout(fixedLayout('eiwo'));
+const layout = codecOf('eiwo');
 const FEIN_A = '331111111';
 const FEIN_B = '941111111';
 
@@ -36,12 +35,7 @@ function lines(file: OutboundFile): string[] {
 
 /** Every line decoded: record name and values; fails on any issue. */
 function parsed(file: OutboundFile): Array<{ record: string; v: RecordValues }> {
-  return lines(file).map((line, i) => {
-    expect(line.length, `line ${i + 1}`).toBe(2406);
-    const p = layout.parse(line);
-    expect(p.issues, `line ${i + 1}`).toEqual([]);
-    return { record: p.record!.name, v: p.values };
-  });
+  return decodeRecords('eiwo', lines(file)).map((p) => ({ record: p.record, v: p.values }));
 }
 
 /** An obligor with an open case at an employer of the given FEIN. */

@@ -8,12 +8,10 @@ import { parseConfig } from '../../src/config.ts';
 import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideFop } from '../../src/rules/fop.ts';
 import { buildFopCert } from '../../src/outbound/fopCert.ts';
-import { compileLayout } from '../../src/layout/codec.ts';
-import { fixedLayout } from '../../src/layout/registry.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
+import { decodeRecords } from '../helpers/records.ts';
 
 const config = parseConfig({});
-const codec = compileLayout(fixedLayout('fop-cert'));
 let w: World;
 
 function night(date = D) {
@@ -23,12 +21,7 @@ function night(date = D) {
   expect(build.files).toHaveLength(1);
   const file = build.files[0]!;
   const lines = [...(file.content as readonly string[])];
-  const parsed = lines.map((l) => {
-    expect(l).toHaveLength(245);
-    const p = codec.parse(l);
-    expect(p.issues).toEqual([]);
-    return { record: p.record!.name, ...p.values } as Record<string, string | number | null>;
-  });
+  const parsed = decodeRecords('fop-cert', lines).map((p) => ({ record: p.record, ...p.values }) as Record<string, string | number | null>);
   return { build, file, lines, parsed };
 }
 

@@ -5,15 +5,13 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { compileLayout } from '../../src/layout/codec.ts';
-import { fixedLayout } from '../../src/layout/registry.ts';
 import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideLicense, summarizeLicense } from '../../src/rules/license.ts';
 import { buildLicenseSlm, LICENSE_SLM_FILE } from '../../src/outbound/licenseSlm.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
+import { decodeRecords } from '../helpers/records.ts';
 
 const config = parseConfig({});
-const codec = compileLayout(fixedLayout('license-slm'));
 let w: World;
 
 beforeEach(() => {
@@ -26,13 +24,7 @@ function build(date = D) {
   const out = buildLicenseSlm(w.db, date, config);
   expect(out.files).toHaveLength(1);
   const file = out.files[0]!;
-  const lines = file.content as readonly string[];
-  const parsed = lines.map((l) => {
-    expect(l).toHaveLength(250);
-    const p = codec.parse(l);
-    expect(p.issues).toEqual([]);
-    return { record: p.record!.name, values: p.values };
-  });
+  const parsed = decodeRecords('license-slm', file.content as readonly string[]);
   return { out, file, parsed, details: parsed.filter((p) => p.record === 'detail').map((p) => p.values) };
 }
 

@@ -5,8 +5,6 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { compileLayout } from '../../src/layout/codec.ts';
-import { fixedLayout } from '../../src/layout/registry.ts';
 import type { RecordValues } from '../../src/types.ts';
 import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideNmsn } from '../../src/rules/nmsn.ts';
@@ -17,6 +15,7 @@ import { buildLien } from '../../src/outbound/lien.ts';
 import { buildCswn } from '../../src/outbound/cswn.ts';
 import type { OutboundBuild } from '../../src/interfaces.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
+import { decodeRecords } from '../helpers/records.ts';
 
 const config = parseConfig({ lien: { eRecordingCounties: ['059'] } });
 let w: World;
@@ -31,15 +30,8 @@ interface Decoded {
 }
 
 function decode(id: string, build: OutboundBuild): Decoded[] {
-  const codec = compileLayout(fixedLayout(id));
   expect(build.files).toHaveLength(1);
-  const lines = build.files[0]!.content as readonly string[];
-  return lines.map((line) => {
-    expect(line).toHaveLength(codec.recordLength);
-    const parsed = codec.parse(line);
-    expect(parsed.issues).toEqual([]);
-    return { record: parsed.record!.name, values: parsed.values };
-  });
+  return decodeRecords(id, build.files[0]!.content as readonly string[]);
 }
 
 function details(lines: Decoded[]): RecordValues[] {
