@@ -44,7 +44,7 @@ export interface WorklistSummary {
 
 export function decideWorklist(db: Db, businessDate: string, config: Config): void {
   clearMechanismDate(db, businessDate, WORKLIST_MECHANISM, []);
-  db.exec('DROP TABLE IF EXISTS temp.wl_rec; DROP TABLE IF EXISTS temp.wl_ambiguous;');
+  db.exec('DROP TABLE IF EXISTS temp.wl_rec; DROP TABLE IF EXISTS temp.wl_ambiguous; DROP TABLE IF EXISTS temp.wl_task_facts;');
 
   db.prepare(
     `CREATE TEMP TABLE wl_rec AS
@@ -129,12 +129,17 @@ export function decideWorklist(db: Db, businessDate: string, config: Config): vo
              interface || '|' || file || ':' || line
       FROM wl_ambiguous`);
   // The TASK rows also keep the values compared (insertTasks records the task only).
+  // Keyed both ways (an UPDATE … FROM over an unindexed temp table can scan it once per decision).
+  db.exec(`CREATE TEMP TABLE wl_task_facts AS
+           SELECT interface || '|' || file || ':' || line AS subject_key, facts FROM wl_rec WHERE reason IS NULL;
+           CREATE UNIQUE INDEX temp.wl_task_facts_pk ON wl_task_facts (subject_key);`);
   db.prepare(
-    `UPDATE decisions SET facts = json_patch(decisions.facts, wl.facts)
-     FROM wl_rec wl
+    `UPDATE decisions SET facts = json_patch(decisions.facts,
+                                             (SELECT t.facts FROM wl_task_facts t WHERE t.subject_key = decisions.subject_key))
      WHERE decisions.business_date = :d AND decisions.mechanism = :mechanism AND decisions.outcome = 'TASK'
-       AND wl.reason IS NULL AND decisions.subject_key = wl.interface || '|' || wl.file || ':' || wl.line`,
+       AND decisions.subject_key IN (SELECT subject_key FROM wl_task_facts)`,
   ).run({ d: businessDate, mechanism: WORKLIST_MECHANISM });
+  db.exec('DROP TABLE temp.wl_task_facts');
 }
 
 /** Counts of the night as they stand in the store. */
