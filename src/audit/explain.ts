@@ -128,12 +128,34 @@ class OutputReader {
 
   private fileLines(file: string): string[] | null {
     if (!this.lines.has(file)) {
-      const full = path.join(this.dateDir, file);
-      // output_ref names a file of the date folder; anything else is not read
-      const inside = path.resolve(full).startsWith(path.resolve(this.dateDir) + path.sep);
-      this.lines.set(file, inside && fs.existsSync(full) ? fs.readFileSync(full, 'latin1').split(/\r?\n/) : null);
+      const full = this.insidePath(file);
+      this.lines.set(file, full !== null && fs.existsSync(full) ? fs.readFileSync(full, 'latin1').split(/\r?\n/) : null);
     }
     return this.lines.get(file)!;
+  }
+
+  /** output_ref names a file of the date folder; anything else is not read. */
+  private insidePath(file: string): string | null {
+    const full = path.join(this.dateDir, file);
+    return path.resolve(full).startsWith(path.resolve(this.dateDir) + path.sep) ? full : null;
+  }
+
+  /**
+   * Line `line` of a fixed-width output: every record is recordLength bytes and LF, so it is read
+   * at its offset without reading the file (a Metro 2 file holds a million segments). undefined:
+   * not there; null: the file is not in the output folder.
+   */
+  private fixedLine(file: string, line: number, recordLength: number): string | null | undefined {
+    const full = this.insidePath(file);
+    if (full === null || !fs.existsSync(full)) return null;
+    const fd = fs.openSync(full, 'r');
+    try {
+      const buf = Buffer.alloc(recordLength);
+      const n = fs.readSync(fd, buf, 0, recordLength, (line - 1) * (recordLength + 1));
+      return n === recordLength ? buf.toString('latin1') : undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   private codec(interfaceId: string): CompiledLayout | null {
@@ -156,13 +178,15 @@ class OutputReader {
     const line = cut < 0 ? 0 : Number(ref.slice(cut + 1));
     const row = this.interfaceOf.get(this.businessDate, file);
     const result: OutputRecord = { file, line, interface: row?.interface ?? null, recordType: null, keyFields: {}, note: '' };
-    const lines = this.fileLines(file);
-    const text = lines?.[line - 1];
-    if (text === undefined) {
-      result.note = lines === null ? 'file not in the output folder' : 'line not in the file';
+    const codec = row ? this.codec(row.interface) : null;
+    const recordLength = codec?.layout.recordLength;
+    const fixed = recordLength !== undefined && line >= 1;
+    const lines = fixed ? undefined : this.fileLines(file);
+    const text = fixed ? this.fixedLine(file, line, recordLength) : lines?.[line - 1];
+    if (text === undefined || text === null) {
+      result.note = text === null || lines === null ? 'file not in the output folder' : 'line not in the file';
       return result;
     }
-    const codec = row ? this.codec(row.interface) : null;
     const record = codec?.identify(text) ?? null;
     if (codec === null || record === null) {
       result.note = 'record not decoded';
