@@ -13,6 +13,7 @@ import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
 import { fileSequence, settleWrites } from './outputs.ts';
+import { identityValues } from './noticeFile.ts';
 
 export const FTB_CERT = 'ftb-cert';
 export const FTB_CERT_FILE = 'ftb-cert.txt';
@@ -63,12 +64,7 @@ export function buildFtbCert(db: Db, businessDate: string, _config: Config, ctx?
 function detailValues(row: LedgerRow): RecordValues {
   return {
     transactionType: row.action,
-    ssn: row.ssn,
-    lastName: row.last_name,
-    firstName: row.first_name,
-    middleName: row.middle_name,
-    suffix: row.suffix,
-    dob: row.dob,
+    ...identityValues(row),
     caseId: row.case_id,
     lcsaCode: row.lcsa_code,
     debtType: 'CS',

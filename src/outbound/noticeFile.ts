@@ -73,14 +73,23 @@ export function wireZip(zip: string | null): string | null {
   return zip === null ? null : zip.replace(/[-\s]/g, '');
 }
 
-/** The obligor's identity and mailing address, as the lien and CSWN layouts carry them. */
-export interface ObligorAddressRow {
+/** A participant's identity as the ce_participants columns give it. */
+export interface IdentityRow {
   ssn: string | null;
   last_name: string;
   first_name: string;
   middle_name: string | null;
   suffix: string | null;
   dob: string | null;
+}
+
+/** The identity fields (same names in the lien, CSWN and FTB certification layouts). */
+export function identityValues(row: IdentityRow): Partial<RecordValues> {
+  return { ssn: row.ssn, lastName: row.last_name, firstName: row.first_name, middleName: row.middle_name, suffix: row.suffix, dob: row.dob };
+}
+
+/** The obligor's identity and mailing address, as the lien and CSWN layouts carry them. */
+export interface ObligorAddressRow extends IdentityRow {
   address_line1: string | null;
   address_line2: string | null;
   city: string | null;
@@ -95,12 +104,7 @@ export const OBLIGOR_ADDRESS_COLUMNS = `p.ssn, p.last_name, p.first_name, p.midd
 /** The detail fields of the obligor (same field names in the lien and CSWN layouts). */
 export function obligorAddressValues(row: ObligorAddressRow): Partial<RecordValues> {
   return {
-    ssn: row.ssn,
-    lastName: row.last_name,
-    firstName: row.first_name,
-    middleName: row.middle_name,
-    suffix: row.suffix,
-    dob: row.dob,
+    ...identityValues(row),
     addressLine1: row.address_line1,
     addressLine2: row.address_line2,
     city: row.city,
