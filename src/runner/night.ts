@@ -212,7 +212,7 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     } else if (snapshotOk && needSnapshot) {
       await timed('derived', () => computeDerivedFacts(db, d, config));
       saveSummary(db, d, 'inbound', summarizeInboundMatches(db, d, FIXED_WIDTH_INBOUND));
-      for (const m of plan.mechanisms) await timed(m.id, () => runMechanism(db, m, opts, outDir, log, outcomes, problems));
+      for (const m of plan.mechanisms) await timed(`mechanism:${m.id}`, () => runMechanism(db, m, opts, outDir, log, outcomes, problems));
     }
     // tasks.csv comes from D's stored tasks: rewritten after the mechanisms, or when asked for.
     if ((snapshotOk && plan.mechanisms.length > 0) || opts.interfaces.includes(TASKS)) {
