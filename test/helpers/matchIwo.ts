@@ -47,3 +47,26 @@ export function addTsp(w: World, fileId: number, over: Row = {}): number {
     accountBalance: 300000, balanceAsOfDate: '2026-09-30', serviceType: 'C', separated: 'N', loanOutstanding: 'N', ...over,
   });
 }
+
+/** A row of iwo_ledger with its DTL values decoded. */
+export interface IwoLedgerRow {
+  business_date: string;
+  source: string;
+  ledger_key: string;
+  action: string;
+  person_id: string;
+  case_id: string;
+  lcsa_code: string | null;
+  fein: string;
+  current_support_cents: number;
+  arrears_payment_cents: number;
+  dtl: Record<string, unknown>;
+}
+
+/** D's iwo_ledger rows (every source), by source then key. */
+export function iwoLedger(w: World, date: string): IwoLedgerRow[] {
+  const rows = w.db
+    .prepare('SELECT * FROM iwo_ledger WHERE business_date = ? ORDER BY source, ledger_key')
+    .all(date) as Array<Omit<IwoLedgerRow, 'dtl'> & { dtl_values: string }>;
+  return rows.map(({ dtl_values, ...r }) => ({ ...r, dtl: JSON.parse(dtl_values) as Record<string, unknown> }));
+}

@@ -10,6 +10,8 @@ import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideIwo, summarizeIwo } from '../../src/rules/iwo.ts';
 import { EMPLOYER_ORDERS_IN_FORCE_SQL } from '../../src/rules/iwoEmployer.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
+import { iwoLedger } from '../helpers/matchIwo.ts';
+import type { IwoLedgerRow } from '../helpers/matchIwo.ts';
 
 const config = parseConfig({});
 const D0 = '2026-11-19';
@@ -41,31 +43,15 @@ function only(date = D) {
   return rows[0]!;
 }
 
-interface LedgerRow {
-  source: string;
-  ledger_key: string;
-  action: string;
-  person_id: string;
-  case_id: string;
-  lcsa_code: string | null;
-  fein: string;
-  current_support_cents: number;
-  arrears_payment_cents: number;
-  dtl_values: string;
-}
-
-function ledger(date = D): Array<LedgerRow & { dtl: Row }> {
-  return (
-    w.db
-      .prepare('SELECT source, ledger_key, action, person_id, case_id, lcsa_code, fein, current_support_cents, arrears_payment_cents, dtl_values FROM iwo_ledger WHERE business_date = ? ORDER BY ledger_key')
-      .all(date) as LedgerRow[]
-  ).map((r) => ({ ...r, dtl: JSON.parse(r.dtl_values) as Row }));
+/** The employer rows of D's ledger (the only source these tests write), by key. */
+function ledger(date = D): IwoLedgerRow[] {
+  return iwoLedger(w, date).sort((a, b) => (a.ledger_key < b.ledger_key ? -1 : 1));
 }
 
 function dtl(date = D, key = `C1|${FEIN}`): Row {
   const row = ledger(date).find((r) => r.ledger_key === key);
   expect(row, `ledger row ${key} on ${date}`).toBeDefined();
-  return row!.dtl;
+  return row!.dtl as Row;
 }
 
 function update(table: string, set: Row, where: string): void {

@@ -9,7 +9,8 @@ import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideMatchIwos } from '../../src/rules/iwoMatch.ts';
 import { loadPayers } from '../../src/rules/payers.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
-import { addCalpers, addDir, addEdd, addInsurance, SSN } from '../helpers/matchIwo.ts';
+import { addCalpers, addDir, addEdd, addInsurance, iwoLedger, SSN } from '../helpers/matchIwo.ts';
+import type { IwoLedgerRow } from '../helpers/matchIwo.ts';
 
 const config = parseConfig({});
 const D1 = '2026-11-13';
@@ -40,25 +41,8 @@ function only(date = D) {
   return rows[0]!;
 }
 
-interface LedgerRow {
-  business_date: string;
-  source: string;
-  ledger_key: string;
-  action: string;
-  person_id: string;
-  case_id: string;
-  lcsa_code: string | null;
-  fein: string;
-  current_support_cents: number;
-  arrears_payment_cents: number;
-  dtl: Record<string, unknown>;
-}
-
-function ledger(date = D): LedgerRow[] {
-  const rows = w.db
-    .prepare('SELECT * FROM iwo_ledger WHERE business_date = ? ORDER BY source, ledger_key')
-    .all(date) as Array<Omit<LedgerRow, 'dtl'> & { dtl_values: string }>;
-  return rows.map(({ dtl_values, ...r }) => ({ ...r, dtl: JSON.parse(dtl_values) as Record<string, unknown> }));
+function ledger(date = D): IwoLedgerRow[] {
+  return iwoLedger(w, date);
 }
 
 function tasks() {
