@@ -18,6 +18,7 @@ import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
 import { settleWrites } from './outputs.ts';
+import type { IdentityRow } from './noticeFile.ts';
 import { METRO2_INTERFACE, metro2Due, SUFFIX_GENERATION } from '../rules/metro2.ts';
 
 export const METRO2_FILE = 'metro2.txt';
@@ -32,16 +33,10 @@ const ACCOUNT = {
   correctionIndicator: '0', // original
 } as const;
 
-interface SegmentRow {
+interface SegmentRow extends IdentityRow {
   decision_id: number;
   case_id: string;
   facts: string;
-  ssn: string | null;
-  last_name: string;
-  first_name: string;
-  middle_name: string | null;
-  suffix: string | null;
-  dob: string | null;
   phone: string | null;
   address_line1: string | null;
   address_line2: string | null;

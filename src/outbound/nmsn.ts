@@ -9,11 +9,12 @@ import type { Db } from '../store/db.ts';
 import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import type { RecordValues } from '../types.ts';
 import { buildNoticeFile, wireZip } from './noticeFile.ts';
+import type { IdentityRow } from './noticeFile.ts';
 
 export const NMSN = 'nmsn';
 const FILE = 'nmsn.txt';
 
-interface NmsnRow {
+interface NmsnRow extends IdentityRow {
   decision_id: number;
   case_id: string;
   fein: string;
@@ -25,12 +26,6 @@ interface NmsnRow {
   employer_city: string | null;
   employer_state: string | null;
   employer_zip: string | null;
-  ssn: string | null;
-  last_name: string;
-  first_name: string;
-  middle_name: string | null;
-  suffix: string | null;
-  dob: string | null;
 }
 
 interface Child {
