@@ -358,26 +358,17 @@ describe('nightly when something is wrong', () => {
     expect(fs.existsSync(path.join(out, D, 'levy-otw.txt'))).toBe(false);
   });
 
-  it('a broken reference file is a configuration error: exit 2, nothing changed', async () => {
+  it.each([
+    ['licensing board list', 'licensingBoards', 'boards.csv', 'code,label\nDMV,Motor vehicles\n', ['board_code,name']],
+    ['county median income table', 'countyMedianIncome', 'median.csv', 'county_code,year,median_income,source\n037,2026,115300.50,sample\n', ['median.csv', 'whole dollars']],
+  ])('a broken %s is a configuration error: exit 2, nothing changed', async (_what, key, file, content, messages) => {
     const dir = tmpDir();
-    fs.writeFileSync(path.join(dir, 'boards.csv'), 'code,label\nDMV,Motor vehicles\n');
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ reference: { licensingBoards: 'boards.csv' } }));
+    fs.writeFileSync(path.join(dir, file), content);
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ reference: { [key]: file } }));
     const out = tmpDir();
     const r = await cli('nightly', '--date', D, '--inbox', path.join(FIXTURES, 'inbox'), '--out', out, '--config', path.join(dir, 'config.json'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('board_code,name');
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  it('a broken county median income table is a configuration error: exit 2, nothing changed', async () => {
-    const dir = tmpDir();
-    fs.writeFileSync(path.join(dir, 'median.csv'), 'county_code,year,median_income,source\n037,2026,115300.50,sample\n');
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ reference: { countyMedianIncome: 'median.csv' } }));
-    const out = tmpDir();
-    const r = await cli('nightly', '--date', D, '--inbox', path.join(FIXTURES, 'inbox'), '--out', out, '--config', path.join(dir, 'config.json'));
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('median.csv');
-    expect(r.stderr).toContain('whole dollars');
+    for (const m of messages) expect(r.stderr).toContain(m);
     expect(fs.readdirSync(out)).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import { decideLicense, summarizeLicense } from '../../src/rules/license.ts';
 import { buildLicenseSlm, LICENSE_SLM_FILE } from '../../src/outbound/licenseSlm.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
 import { decodeRecords } from '../helpers/records.ts';
+import { licenseLedgerRow } from '../helpers/licenseLedger.ts';
 
 const config = parseConfig({});
 let w: World;
@@ -35,21 +36,7 @@ function obligor(id: string, ssn: string | null, over: Record<string, string | n
 }
 
 function certifiedEarlier(personId: string, board: string, date: string, ssn: string) {
-  w.addRow('license_ledger', {
-    business_date: date,
-    person_id: personId,
-    board_code: board,
-    action: 'A',
-    certification_date: date,
-    release_type: null,
-    ssn,
-    case_id: `C-${personId}`,
-    lcsa_code: '019',
-    license_number: null,
-    license_class: null,
-    dtl_values: '{}',
-    decision_id: 0,
-  });
+  w.addRow('license_ledger', licenseLedgerRow(date, personId, board, { ssn, case_id: `C-${personId}`, lcsa_code: '019', license_number: null }));
 }
 
 describe('license-slm.txt', () => {

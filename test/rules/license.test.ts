@@ -13,6 +13,7 @@ import { computeDerivedFacts } from '../../src/rules/derived.ts';
 import { decideLicense, summarizeLicense } from '../../src/rules/license.ts';
 import { loadCountyMedianIncome } from '../../src/reference.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
+import { licenseLedgerRow } from '../helpers/licenseLedger.ts';
 
 type Row = Record<string, string | number | null>;
 
@@ -53,22 +54,11 @@ function license(board = 'DMV', over: Row = {}, personId = 'P1'): void {
 
 /** An earlier night's ledger row (A by default) for (person, board). */
 function ledger(date: string, board = 'DMV', over: Row = {}, personId = 'P1'): void {
-  w.addRow('license_ledger', {
-    business_date: date,
-    person_id: personId,
-    board_code: board,
-    action: 'A',
-    certification_date: date,
-    release_type: null,
+  w.addRow('license_ledger', licenseLedgerRow(date, personId, board, {
     ssn: SSN,
-    case_id: 'C1',
-    lcsa_code: '037',
-    license_number: `${board}-${personId}`,
-    license_class: null,
     dtl_values: JSON.stringify({ ssn: SSN, lastName: 'GARCIA', firstName: 'MARIA', addressLine1: '1 MAIN ST', city: 'LOS ANGELES', state: 'CA', zip: '90012', countyCode: '037', lcsaCode: '037' }),
-    decision_id: 0,
     ...over,
-  });
+  }));
 }
 
 function decide(date = D, cfg = config) {
