@@ -359,5 +359,34 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description: 'SDU receipts: what the State Disbursement Unit received, one row per receipt id (collections)',
+    sql: `
+      -- Every receipt the SDU reported in an sdu-payments file, once per receipt id: a receipt id
+      -- seen again (on the same or a later night) is a duplicate, not a second payment; the row of
+      -- the night that first loaded it stands. A reversal is a receipt of its own with a negative
+      -- amount that names the original in reverses_receipt_id. Rows persist across nights; a rerun
+      -- of a date replaces the rows that date loaded. Collections (reports, employer compliance,
+      -- effectiveness) read this table, never the staging rows.
+      CREATE TABLE sdu_receipts (
+        receipt_id          TEXT PRIMARY KEY,
+        receipt_date        TEXT NOT NULL,         -- ISO date the SDU received the money
+        business_date       TEXT NOT NULL,         -- the night that loaded it
+        case_id             TEXT NOT NULL,
+        obligor_person_id   TEXT,                  -- matched by SSN; NULL when none or several match
+        amount_cents        INTEGER NOT NULL,      -- negative for a reversal
+        source_type         TEXT NOT NULL,         -- WAGE UIB DIB WC IRS FTB FIDM MSFIDM INS LIEN LUM CALPERS NCP OJ OTH
+        remitter_fein       TEXT,                  -- employer, insurer, institution or payer; NULL for a parent's own payment
+        document_ref        TEXT,                  -- e-IWO document control number, levy order or certification reference
+        reverses_receipt_id TEXT,                  -- the receipt a reversal undoes
+        file_id             INTEGER NOT NULL REFERENCES inbound_files (file_id) ON DELETE CASCADE,
+        line                INTEGER NOT NULL
+      );
+      CREATE INDEX sdu_receipts_by_case ON sdu_receipts (case_id, source_type, receipt_date);
+      CREATE INDEX sdu_receipts_by_remitter ON sdu_receipts (remitter_fein, case_id, receipt_date);
+      CREATE INDEX sdu_receipts_by_date ON sdu_receipts (business_date);
+    `,
+  },
   // next migration here
 ];
