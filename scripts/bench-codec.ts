@@ -4,7 +4,10 @@
  * SQLite). Prints one JSON line; each figure is the median of 3 runs, measured both in wall-clock
  * time and in process CPU time (the machine is shared: CPU time is what the code itself costs).
  *
- *   npx tsx scripts/bench-codec.ts [lines]
+ * Then the e-IWO writer: [details] DTL records (2,406 bytes, default 200,000) through
+ * FixedWidthFileBuilder (format, controls, spool to a temp file), as eiwo.ts writes them.
+ *
+ *   npx tsx scripts/bench-codec.ts [lines] [details]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,9 +15,14 @@ import path from 'node:path';
 import { compileLayout, type CompiledLayout } from '../src/layout/codec.ts';
 import { fixedLayout } from '../src/layout/registry.ts';
 import { readFixedWidthFile } from '../src/inbound/fixedWidthReader.ts';
+import { FixedWidthFileBuilder } from '../src/outbound/fixedWidthFile.ts';
+import { isSpooled } from '../src/outbound/spool.ts';
+import { PACKAGE_ROOT } from '../src/config.ts';
 import type { RecordValues } from '../src/types.ts';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
+/** e-IWO details per writer run (2,406 bytes each) */
+const EIWO_DETAILS = Number(process.argv[3] ?? 200_000);
 const RUNS = 3;
 
 const A_RECORD: RecordValues = {
@@ -98,6 +106,38 @@ function parseAll(compiled: CompiledLayout, lines: string[]): void {
   if (issues !== 0) throw new Error(`bench data has ${issues} issues`);
 }
 
+/** A real DTL of the fixture nights, read back by the codec: every field as a writer gives it. */
+function eiwoDetailValues(eiwo: CompiledLayout): RecordValues {
+  const golden = path.join(PACKAGE_ROOT, 'fixtures', 'golden', '2026-09-15', 'eiwo.txt');
+  const line = fs.readFileSync(golden, 'latin1').split('\n').find((l) => eiwo.identify(l)?.name === 'detail');
+  if (line === undefined) throw new Error(`${golden}: no DTL record`);
+  const parsed = eiwo.parse(line);
+  if (parsed.issues.length > 0) throw new Error(`${golden}: DTL does not parse cleanly`);
+  return parsed.values;
+}
+
+/**
+ * The e-IWO writer path of a night: FixedWidthFileBuilder.check + addChecked per DTL (format, the
+ * controls' read-back), one batch per 1,000 details, spooled to a temp file like a run does.
+ */
+function writeEiwo(eiwo: CompiledLayout, dir: string, base: RecordValues): void {
+  const builder = new FixedWidthFileBuilder(eiwo, 'eiwo', 'eiwo.txt', dir);
+  builder.add('header', { controlNumber: '0600020261120000000000', creationDate: '2026-11-20', creationTime: '000000' });
+  for (let i = 0; i < EIWO_DETAILS; i++) {
+    if (i % 1000 === 0) {
+      if (i > 0) builder.closeBatch('batchTrailer', { controlNumber: `06000202611200000${String(i / 1000).padStart(5, '0')}` });
+      builder.openBatch('batchHeader', { controlNumber: `06000202611200000${String(i / 1000 + 1).padStart(5, '0')}`, ein: String(900_000_000 + i), creationDate: '2026-11-20', creationTime: '000000' });
+    }
+    const record = builder.check('detail', { ...base, caseId: `C${String(i).padStart(9, '0')}`, employeeSsn: String(100_000_000 + i) });
+    if (!('line' in record)) throw record;
+    builder.addChecked('detail', record);
+  }
+  builder.closeBatch('batchTrailer', { controlNumber: `06000202611200000${String(Math.ceil(EIWO_DETAILS / 1000)).padStart(5, '0')}` });
+  builder.close('trailer', { controlNumber: '0600020261120000000000' });
+  const content = builder.result().content;
+  if (isSpooled(content)) fs.rmSync(content.spooled, { force: true });
+}
+
 function summary(runs: Rate[]): { wall: number; cpu: number; wallRuns: number[] } {
   return { wall: Math.round(median(runs.map((r) => r.wall))), cpu: Math.round(median(runs.map((r) => r.cpu))), wallRuns: runs.map((r) => Math.round(r.wall)) };
 }
@@ -121,6 +161,11 @@ async function main(): Promise<void> {
     lines = [];
     const readRuns: Rate[] = [];
     for (let run = 0; run < RUNS; run++) readRuns.push(await timed(total, () => readAll(compiled, file)));
+    const eiwo = compileLayout(fixedLayout('eiwo'));
+    const base = eiwoDetailValues(eiwo);
+    const eiwoRuns: Rate[] = [];
+    for (let run = 0; run < RUNS; run++) eiwoRuns.push(await timed(EIWO_DETAILS, () => writeEiwo(eiwo, dir, base)));
+    const eiwoWrite = summary(eiwoRuns);
     const read = summary(readRuns);
     const parse = summary(parseRuns);
     const format = summary(formatRuns);
@@ -136,7 +181,11 @@ async function main(): Promise<void> {
         parseInMemoryLinesPerCpuSec: parse.cpu,
         formatLinesPerSec: format.wall,
         formatLinesPerCpuSec: format.cpu,
-        wallRuns: { read: read.wallRuns, parseInMemory: parse.wallRuns, format: format.wallRuns },
+        eiwoDetails: EIWO_DETAILS,
+        eiwoWriterDetailsPerSec: eiwoWrite.wall,
+        eiwoWriterDetailsPerCpuSec: eiwoWrite.cpu,
+        targets: { readFixedWidthFileLinesPerSec: 400_000, eiwoWriterDetailsPerSec: 200_000 },
+        wallRuns: { read: read.wallRuns, parseInMemory: parse.wallRuns, format: format.wallRuns, eiwoWriter: eiwoWrite.wallRuns },
         loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
         node: process.version,
       }),
