@@ -8,9 +8,16 @@
  * 3. Where the `sqlite3` CLI is installed, times its `.import` of the same five CSV files and
  *    reports the ratio of our case-extract load time to it.
  *
- * Options: --cases N --participants N --fidm N --msfidm N --runs N --date D. Prints one JSON object.
- * Targets (not asserted anywhere): ingest no slower per row than sqlite3 .import, whole run ≤ 30 s,
- * peak RSS ≤ 1 GB.
+ * 4. With --keep DIR, the last run's out folder and database stay in DIR and their hashes
+ *    (scripts/bench-hash.ts) are part of the result; with --baseline FILE (an earlier
+ *    `bench-hash.ts` result) they are compared with it and every difference is listed.
+ *
+ * Options: --cases N --participants N --fidm N --msfidm N --runs N --date D --dir DIR (where the
+ * generated inbox goes, default <repo>/bench) --keep DIR --baseline FILE. Prints one JSON object:
+ * every step's seconds (each reader, derived values, every mechanism's decide / build / commit /
+ * write, tasks, manifest; medians and each run), rows/s per reader, peak RSS, the sqlite3 ratio.
+ * Targets (issue 10; not asserted anywhere): whole night ≤ 180 s, peak RSS ≤ 1 GB, case-extract
+ * load ≤ 2× sqlite3 .import.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +29,8 @@ import type { NightSize } from './generate-night.ts';
 import { PACKAGE_ROOT } from '../src/config.ts';
 import { sizeFromArgs } from './generate-common.ts';
 import { INBOUND_IDS } from '../src/interfaces.ts';
+import { compareHashes, hashNight } from './bench-hash.ts';
+import type { NightHashes } from './bench-hash.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,12 +40,15 @@ const { values } = parseArgs({
     msfidm: { type: 'string' },
     runs: { type: 'string', default: '3' },
     date: { type: 'string', default: '2026-11-20' },
+    dir: { type: 'string' },
+    keep: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const size: NightSize = sizeFromArgs(values, DEFAULT_SIZE);
 const runCount = Number(values.runs);
 const date = values.date!;
-const benchDir = path.join(PACKAGE_ROOT, 'bench');
+const benchDir = path.resolve(values.dir ?? path.join(PACKAGE_ROOT, 'bench'));
 const inbox = path.join(benchDir, 'inbox');
 const marker = path.join(inbox, date, 'size.json');
 
@@ -59,8 +71,12 @@ interface RunJson {
 }
 
 const runs: Array<{ wallMs: number; json: RunJson }> = [];
+let hashes: NightHashes | null = null;
 for (let i = 0; i < runCount; i++) {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'csebatch-bench-'));
+  const keep = values.keep !== undefined && i === runCount - 1;
+  if (keep) fs.rmSync(values.keep!, { recursive: true, force: true });
+  const out = keep ? path.resolve(values.keep!) : fs.mkdtempSync(path.join(os.tmpdir(), 'csebatch-bench-'));
+  fs.mkdirSync(out, { recursive: true });
   const t = performance.now();
   const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'csebatch.js'), 'nightly', '--date', date, '--inbox', inbox, '--out', out, '--json'], {
     encoding: 'utf8',
@@ -71,7 +87,8 @@ for (let i = 0; i < runCount; i++) {
   const json = JSON.parse(r.stdout) as RunJson;
   runs.push({ wallMs, json });
   log(`run ${i + 1}: ${(wallMs / 1000).toFixed(1)} s, peak RSS ${json.peakRssMb} MB, steps ${JSON.stringify(json.timings)}`);
-  fs.rmSync(out, { recursive: true, force: true });
+  if (keep) hashes = hashNight(out, date, path.join(out, 'csebatch.db'));
+  else fs.rmSync(out, { recursive: true, force: true });
 }
 
 const rowsOf = (id: string) => runs[0]!.json.interfaces.find((x) => x.interface === id)?.read ?? 0;
@@ -104,14 +121,24 @@ if (spawnSync('sqlite3', ['--version']).status === 0) {
   sqliteImport = { medianMs: Math.round(ms), ratio: Number((stepMedian('case-extract') / ms).toFixed(2)) };
 }
 
+const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
+const stepNames = Object.keys(runs[0]!.json.timings);
+const differences = hashes !== null && values.baseline !== undefined ? compareHashes(JSON.parse(fs.readFileSync(values.baseline, 'utf8')) as NightHashes, hashes) : null;
 const result = {
   size,
   runs: runs.length,
-  wallSecondsMedian: Number((median(runs.map((r) => r.wallMs)) / 1000).toFixed(1)),
+  wallSecondsMedian: seconds(median(runs.map((r) => r.wallMs))),
+  wallSecondsRuns: runs.map((r) => seconds(r.wallMs)),
+  exitCodes: runs.map((r) => r.json.exitCode),
   peakRssMbMedian: median(runs.map((r) => r.json.peakRssMb)),
-  stepsMsMedian: Object.fromEntries(Object.keys(runs[0]!.json.timings).map((k) => [k, stepMedian(k)])),
+  peakRssMbMax: Math.max(...runs.map((r) => r.json.peakRssMb)),
+  stepsSecondsMedian: Object.fromEntries(stepNames.map((k) => [k, seconds(stepMedian(k))])),
+  stepsSecondsRuns: Object.fromEntries(stepNames.map((k) => [k, runs.map((r) => seconds(r.json.timings[k] ?? 0))])),
   readers,
   sqliteImport,
-  targets: { wallSeconds: 30, peakRssMb: 1024, ingestVsSqliteImport: 1 },
+  loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+  hashes,
+  ...(differences === null ? {} : { identicalToBaseline: differences.length === 0, differences }),
+  targets: { wallSeconds: 180, peakRssMb: 1024, caseExtractVsSqliteImport: 2 },
 };
 console.log(JSON.stringify(result, null, 2));

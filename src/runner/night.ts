@@ -212,7 +212,7 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     } else if (snapshotOk && needSnapshot) {
       await timed('derived', () => computeDerivedFacts(db, d, config));
       saveSummary(db, d, 'inbound', summarizeInboundMatches(db, d, FIXED_WIDTH_INBOUND));
-      for (const m of plan.mechanisms) await timed(`mechanism:${m.id}`, () => runMechanism(db, m, opts, outDir, log, outcomes, problems));
+      for (const m of plan.mechanisms) await timed(`mechanism:${m.id}`, () => runMechanism(db, m, opts, outDir, log, outcomes, problems, timings));
     }
     // tasks.csv comes from D's stored tasks: rewritten after the mechanisms, or when asked for.
     if ((snapshotOk && plan.mechanisms.length > 0) || opts.interfaces.includes(TASKS)) {
@@ -333,14 +333,20 @@ function runMechanism(
   log: Logger,
   outcomes: InterfaceOutcome[],
   problems: string[],
+  /** gets `mechanism:<id>:decide`, `:build` (format, in the transaction), `:commit` and `:write` */
+  timings: Record<string, number>,
 ): void {
   const d = opts.businessDate;
+  const step = (part: string, t0: number) => (timings[`mechanism:${m.id}:${part}`] = Math.round(performance.now() - t0));
   const outputs = OUTBOUND.filter((o) => o.mechanism === m.id);
   let unwritable = 0;
   const ctx = { command: opts.command, requested: opts.interfaces, spoolDir: outDir };
   const replaced: string[] = [];
+  let t0 = performance.now();
   const files = db.transaction(() => {
     m.decide(db, d, opts.config, ctx);
+    step('decide', t0);
+    t0 = performance.now();
     const built = outputs.flatMap((o) => {
       const b = o.build(db, d, opts.config, ctx);
       unwritable += b.unwritable;
@@ -348,14 +354,19 @@ function runMechanism(
       return b.files;
     });
     saveSummary(db, d, m.id, m.summarize(db, d));
+    step('build', t0);
+    t0 = performance.now();
     return built;
   })();
+  step('commit', t0);
+  t0 = performance.now();
   removeStaleOutputs(db, outDir, d, replaced, files, log);
   for (const f of files) {
     writeOutbound(db, outDir, d, f);
     outcomes.push({ interface: f.interface, status: 'written' });
     log.info({ interface: f.interface, file: f.file, records: f.records, truncated: f.truncated }, 'outbound file written');
   }
+  step('write', t0);
   if (unwritable > 0) {
     problems.push(`${m.id}: ${unwritable} record(s) could not be written (UNWRITABLE_VALUE); see the decisions of ${d}`);
   }
