@@ -133,6 +133,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    csln: z
+      .object({
+        /** The weekday the CSLN listing (csln-submission) is sent; other nights only on `run csln-submission`. */
+        submissionWeekday: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']).default('SAT'),
+        /** Obligors are listed with CSLN when their open-case principal is at least this. */
+        minPrincipalCents: cents.default(50_000),
+      })
+      .strict()
+      .prefault({}),
     rejects: z
       .object({
         /** Rejected inbound records tolerated per interface before the run exits 1 (0: any reject). */

@@ -39,6 +39,7 @@ export const NATURAL_KEYS: Readonly<Record<string, Readonly<Record<string, reado
   'fop-cert': { tanfDetail: ['ssn', 'caseType'], nonTanfDetail: ['ssn', 'caseType'] },
   'license-slm': { detail: ['ssn', 'boardCode'] },
   metro2: { base: ['consumerAccountNumber'] },
+  'csln-submission': { detail: ['ssn'] },
   // inbound: the key by which a later record supersedes an earlier one (DOMAIN "Common rules")
   fidm: { aRecord: ['institutionTin'], bRecord: ['matchedSsn', 'payeeAccountNumber'] },
   msfidm: { detail: ['institutionTin', 'matchedSsn', 'payeeAccountNumber'] },
@@ -53,6 +54,7 @@ export const NATURAL_KEYS: Readonly<Record<string, Readonly<Record<string, reado
     nonTanfDetail: ['ssn', 'caseType', 'offsetYear', 'offsetType', 'adjustmentYear'],
   },
   'fop-rejects': { tanfDetail: ['ssn', 'caseType'], nonTanfDetail: ['ssn', 'caseType'] },
+  csln: { detail: ['claimantSsn', 'insurerFein', 'claimNumber'] },
 };
 
 /** A file that cannot be read, or a layout that diff cannot compare: usage error (exit 2). */

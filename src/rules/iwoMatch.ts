@@ -1,6 +1,6 @@
 /**
  * IWOs from match records (DOMAIN 6.2): EDD UI/DI claims, DIR temporary disability, insurance
- * claims (ocss-im) and CalPERS benefits. Called by the IWO mechanism (src/rules/iwo.ts) after it has
+ * claims (ocss-im, and csln in src/rules/iwoCsln.ts) and CalPERS benefits. Called by the IWO mechanism (src/rules/iwo.ts) after it has
  * cleared D's 'iwo' decisions, tasks and ledger rows and decided the employer IWOs; needs
  * `computeDerivedFacts` for D.
  *
@@ -35,6 +35,7 @@ import { loadPayers, PAYER_CALPERS, PAYER_EDD, PAYERS_FILE, stagePayers } from '
 import { CHILD_FIELDS, firstChildrenSql, MAX_CHILDREN, OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
 import { IWO_MECHANISM } from './iwoEmployer.ts';
 import { insertTasks } from './tasks.ts';
+import { cslnAmbiguousSql, cslnSql, markDuplicateClaims, recordClaimKeys } from './iwoCsln.ts';
 
 /**
  * Reason codes of match IWOs after the gates, in the order each source applies them.
@@ -67,7 +68,7 @@ const ENDING_REASONS = ['PFL_NOT_WITHHELD', 'NOTHING_OWED', 'NO_ORDER_AMOUNT', '
 /** Gates that end an order in force (see the header). */
 const ENDING_GATES: GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY'];
 
-const NON_DISCRETIONARY_GATES: GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'NO_CURRENT_CSWN', 'BANKRUPTCY_STAY'];
+export const NON_DISCRETIONARY_GATES: GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'NO_CURRENT_CSWN', 'BANKRUPTCY_STAY'];
 /** CalPERS is outside the case system: no CSWN gate (DOMAIN 5). */
 const CALPERS_GATES: GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY'];
 
@@ -83,8 +84,8 @@ const REC_COLUMNS = `source, ledger_key, person_id, interface, file, sha256, lin
   gate, own_reason, task_type, record_facts`;
 
 /** ZIP of 5 or 9 digits into the e-IWO zip5 / extension. */
-const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
-const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
+export const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
+export const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
 
 /** Percent of an amount in cents, rounded half-up to the cent (amounts are never negative). */
 const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} + 50) / 100`;
@@ -95,7 +96,7 @@ const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} 
  * record `r` (with obligor facts `o`, the obligor's current support `cs` and primary case `pc`) to
  * REC_COLUMNS after source, ledger_key, person_id, interface, file, sha256, line, sources.
  */
-function sourceSql(iface: string, raw: string, projection: string, extraJoins = ''): string {
+export function sourceSql(iface: string, raw: string, projection: string, extraJoins = ''): string {
   return `
     WITH raw AS (${raw}),
     ranked AS (
@@ -316,7 +317,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
   );
 
   db.exec(`CREATE TEMP TABLE mi_rec (${REC_COLUMNS})`);
-  for (const sql of [eddSql(c), dirSql(c), insuranceSql(c), calpersSql(c)]) {
+  for (const sql of [eddSql(c), dirSql(c), insuranceSql(c), calpersSql(c), cslnSql(c)]) {
     db.prepare(`INSERT INTO mi_rec (${REC_COLUMNS}) ${sql}`).run({ d: businessDate });
   }
   db.exec(
@@ -366,6 +367,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
             END AS action
      FROM m`,
   ).run({ d: businessDate });
+  markDuplicateClaims(db, businessDate);
 
   // Decisions: one per (source, ledger key).
   db.prepare(
@@ -378,7 +380,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
             -- SUPPRESS: the first failing reason; TERMINATE: why the order ends (as employer IWOs)
             CASE m.action WHEN 'SUPPRESS' THEN coalesce(m.gate, m.own_reason)
                           WHEN 'TRM' THEN CASE WHEN m.intent = 'END' THEN 'CLAIM_ENDED' ELSE coalesce(m.gate, m.own_reason) END
-                          ELSE '' END,
+                          ELSE CASE WHEN m.duplicate_of IS NOT NULL THEN 'DUPLICATE_MATCH' ELSE '' END END,
             CASE WHEN m.action IN ('ORG', 'AMD', 'LUM') THEN m.amount_cents END,
             json_object(
               'action', CASE WHEN m.action IN ('ORG', 'AMD', 'TRM', 'LUM') THEN m.action END,
@@ -399,6 +401,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
                   'since', m.prior_date, 'action', m.prior_action, 'fein', m.prior_fein, 'caseId', m.prior_case_id,
                   'totalObligationCents', json_extract(m.prior_dtl, '$.totalObligationAmount')) END,
               'lumpSumSent', CASE WHEN m.kind = 'LUMP' THEN m.lump_sent = 1 END,
+              'duplicateOf', json(m.duplicate_of),
               'record', json(m.record_facts)),
             m.sources
      FROM mi_decision m
@@ -424,6 +427,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
      WHERE m.action IN ('ORG', 'AMD', 'TRM', 'LUM')
        AND d.business_date = :d AND d.mechanism = '${IWO_MECHANISM}' AND d.subject_key = m.source || '|' || m.ledger_key`,
   ).run({ d: businessDate });
+  recordClaimKeys(db, businessDate);
 
   // Tasks: a payer the order cannot go to (from the suppressed winner), and every record loaded on
   // D on an ambiguous SSN (no person, case or LCSA). DIR PD / LS records are the worklist's.
@@ -444,7 +448,9 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
      UNION ALL
      SELECT 'calpers', f.file, f.sha256, x.line, CASE WHEN x.benefitType = 'L' THEN x.lumpSumAmount ELSE x.monthlyGrossBenefit END
      FROM ${CALPERS} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'calpers' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous`,
+     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous
+     UNION ALL
+     ${cslnAmbiguousSql()}`,
   ).run({ d: businessDate });
   insertTasks(db, businessDate, IWO_MECHANISM, `
       SELECT m.task_type, coalesce(m.gate, m.own_reason) AS reason,

@@ -388,5 +388,47 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX sdu_receipts_by_date ON sdu_receipts (business_date);
     `,
   },
+  {
+    version: 30,
+    description: 'insurance claim key on the IWO ledger (one claim, one lump-sum IWO across ocss-im and csln) and the CSLN listing ledger',
+    sql: `
+      -- The claim a LUM of an insurance source (ocss-im, csln) was sent for: insurer FEIN | claim
+      -- number (upper case). NULL on every other row. A second report of the claim, from either
+      -- source, on a later night is NO_CHANGE DUPLICATE_MATCH (src/rules/iwoCsln.ts).
+      ALTER TABLE iwo_ledger ADD COLUMN claim_key TEXT;
+      UPDATE iwo_ledger SET claim_key = fein || '|' || upper((SELECT json_extract(d.facts, '$.record.claimNumber')
+                                                          FROM decisions d WHERE d.decision_id = iwo_ledger.decision_id))
+       WHERE source = 'ocss-im' AND action = 'LUM';
+      CREATE INDEX iwo_ledger_by_claim ON iwo_ledger (claim_key, business_date) WHERE claim_key IS NOT NULL;
+
+      -- One row per obligor and business date on which a CSLN listing transaction (A add, C change
+      -- of the amount owed, D delete) was sent, with the complete listed state after it; the latest
+      -- row before D is the current state (as ftb_ledger). A rerun of a due date replaces its rows.
+      CREATE TABLE csln_ledger (
+        business_date  TEXT NOT NULL,
+        person_id      TEXT NOT NULL,
+        action         TEXT NOT NULL,            -- A | C | D
+        certified      INTEGER NOT NULL,         -- 1 while listed; 0 after D
+        ssn            TEXT NOT NULL,            -- the SSN the obligor is listed under
+        last_name      TEXT NOT NULL,
+        first_name     TEXT NOT NULL,
+        middle_name    TEXT,
+        suffix         TEXT,
+        dob            TEXT,
+        case_id        TEXT NOT NULL,            -- primary case named on the record
+        lcsa_code      TEXT NOT NULL,
+        amount_cents   INTEGER NOT NULL,         -- total owed as listed (obligor total); 0 after D
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (person_id, business_date)
+      );
+      CREATE INDEX csln_ledger_by_date ON csln_ledger (business_date);
+
+      -- Per business date the csln mechanism ran: whether the submission was due and why.
+      CREATE TABLE csln_nights (
+        business_date TEXT PRIMARY KEY,
+        due           TEXT NOT NULL              -- WEEKDAY | REQUESTED | NOT_DUE
+      );
+    `,
+  },
   // next migration here
 ];
