@@ -82,9 +82,9 @@ export interface CslnSummary extends OutcomeCounts {
 export function summarizeCsln(db: Db, businessDate: string): CslnSummary {
   const night = db.prepare('SELECT due FROM csln_nights WHERE business_date = ?').get(businessDate) as { due: CslnDue } | undefined;
   const due: CslnDue = night?.due ?? 'NOT_DUE';
-  // a NOT_DUE night after an earlier `run csln-submission` of D keeps that run's decisions and file
+  // a nightly rerun of a date an earlier `run csln-submission` produced keeps that night's REQUESTED
+  // row (and its decisions and file): the summary describes the date's file
   const decided = (db.prepare('SELECT count(*) AS n FROM csln_ledger WHERE business_date = ?').get(businessDate) as { n: number }).n;
-  const kept = due === 'NOT_DUE' && (db.prepare(`SELECT 1 FROM decisions WHERE business_date = ? AND mechanism = ? LIMIT 1`).get(businessDate, CSLN_MECHANISM) !== undefined);
   return {
     ...countOutcomes(db, businessDate, CSLN_MECHANISM),
     produced: due !== 'NOT_DUE',
@@ -94,8 +94,6 @@ export function summarizeCsln(db: Db, businessDate: string): CslnSummary {
         ? `produced: the weekly submission day (${decided} transaction(s))`
         : due === 'REQUESTED'
           ? `produced: asked for with run csln-submission (${decided} transaction(s))`
-          : kept
-            ? 'not recomputed: not the submission weekday; the file of an earlier run csln-submission of this date stands'
-            : 'not produced: not the submission weekday and not asked for (run csln-submission --date D)',
+          : 'not produced: not the submission weekday and not asked for (run csln-submission --date D)',
   };
 }
