@@ -20,6 +20,7 @@ import { LICENSE_REASONS } from '../../src/rules/license.ts';
 import { FOP_REASONS } from '../../src/rules/fop.ts';
 import { FTB_REASONS } from '../../src/rules/ftb.ts';
 import { METRO2_REASONS } from '../../src/rules/metro2.ts';
+import { CSLN_REASONS } from '../../src/rules/csln.ts';
 import { FIXTURE_INBOX, fixtureDates, GOLDEN_DIR, outboundFiles, runFixtureNights } from '../../scripts/fixture-nights.ts';
 import type { NightResult } from '../../scripts/fixture-nights.ts';
 import { FIXTURES, tmpDir } from '../helpers/cli.ts';
@@ -130,6 +131,7 @@ describe('the fixture nights', () => {
       fop: FOP_REASONS,
       ftb: FTB_REASONS,
       metro2: METRO2_REASONS,
+      csln: CSLN_REASONS,
     };
     const used = db
       .prepare(
