@@ -26,8 +26,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { stagingTableName } from '../store/staging.ts';
-import { firstGateSql } from './derived.ts';
-import { NON_DISCRETIONARY_GATES, sourceSql, zip5, zipExt } from './iwoMatch.ts';
+import { insuranceProjectionSql, sourceSql } from './iwoMatch.ts';
 
 export const CSLN_SOURCE = 'csln';
 
@@ -47,9 +46,6 @@ const sources = INSURANCE_CLAIM_SOURCES.map((s) => `'${s}'`).join(', ');
 
 /** D's CSLN records reduced to one winner per ledger key, in the `mi_rec` shape (see iwoMatch.ts). */
 export function cslnSql(c: Config['iwo']): string {
-  const amount = 'min(o.total, r.payment)';
-  const insurerIncomplete = 'r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL';
-  const paying = CSLN_PAYING_STATUSES.map((s) => `'${s}'`).join(', ');
   return sourceSql(
     CSLN_SOURCE,
     `SELECT s.person_id || '|' || coalesce(x.insurerFein, '') || '|' || x.claimNumber AS rec_key, s.person_id,
@@ -64,23 +60,13 @@ export function cslnSql(c: Config['iwo']): string {
      FROM ${CSLN} x JOIN inbound_files f ON f.file_id = x.file_id
        AND f.business_date = :d AND f.interface = '${CSLN_SOURCE}' AND f.status = 'loaded'
      JOIN ssn_owner s ON s.ssn = x.claimantSsn AND NOT s.ambiguous`,
-    `'LUMP', 'START',
-     ${amount}, '', NULL,
-     -- no percentage is applied to an insurance lump sum (min of total and payment): CCPA field 0
-     0,
-     r.fein, r.name, r.line1, r.line2, r.city, r.state, ${zip5('r.zip')}, ${zipExt('r.zip')}, '${CSLN_SOURCE}:' || r.file || ':' || r.line,
-     ${firstGateSql(NON_DISCRETIONARY_GATES)},
-     -- the OCSS insurance order (DOMAIN 6.2): threshold, paying status, total > 0, then the insurer
-     CASE WHEN r.payment < ${c.insuranceMinPaymentCents} THEN 'CLAIM_BELOW_THRESHOLD'
-          WHEN r.claim_status NOT IN (${paying}) THEN 'CLAIM_CLOSED'
-          WHEN o.total <= 0 THEN 'NOTHING_OWED'
-          WHEN r.fein IS NULL THEN 'INSURER_NOT_FEIN'
-          WHEN ${insurerIncomplete} THEN 'EMPLOYER_INCOMPLETE' END,
-     CASE WHEN r.fein IS NULL OR ${insurerIncomplete} THEN 'INSURANCE_SETTLEMENT_FOLLOWUP' END,
-     json_object('insurerFein', r.insurer_fein, 'claimNumber', r.claim_number, 'claimType', r.claim_type,
-                 'claimStatus', r.claim_status, 'estimatedPaymentCents', r.payment,
-                 'expectedPaymentDate', r.payment_date, 'dateOfLoss', r.loss_date, 'matchDate', r.match_date,
-                 'minPaymentCents', ${c.insuranceMinPaymentCents})`,
+    // the OCSS insurance order exactly (DOMAIN 6.2), with CSLN's paying statuses
+    insuranceProjectionSql(
+      c, CSLN_SOURCE, 'r.fein', CSLN_PAYING_STATUSES,
+      `json_object('insurerFein', r.insurer_fein, 'claimNumber', r.claim_number, 'claimType', r.claim_type,
+                   'claimStatus', r.claim_status, 'estimatedPaymentCents', r.payment,
+                   'expectedPaymentDate', r.payment_date, 'dateOfLoss', r.loss_date, 'matchDate', r.match_date)`,
+    ),
   );
 }
 

@@ -68,7 +68,7 @@ const ENDING_REASONS = ['PFL_NOT_WITHHELD', 'NOTHING_OWED', 'NO_ORDER_AMOUNT', '
 /** Gates that end an order in force (see the header). */
 const ENDING_GATES: GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY'];
 
-export const NON_DISCRETIONARY_GATES: GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'NO_CURRENT_CSWN', 'BANKRUPTCY_STAY'];
+const NON_DISCRETIONARY_GATES: GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'NO_CURRENT_CSWN', 'BANKRUPTCY_STAY'];
 /** CalPERS is outside the case system: no CSWN gate (DOMAIN 5). */
 const CALPERS_GATES: GateReason[] = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY'];
 
@@ -84,8 +84,8 @@ const REC_COLUMNS = `source, ledger_key, person_id, interface, file, sha256, lin
   gate, own_reason, task_type, record_facts`;
 
 /** ZIP of 5 or 9 digits into the e-IWO zip5 / extension. */
-export const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
-export const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
+const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
+const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
 
 /** Percent of an amount in cents, rounded half-up to the cent (amounts are never negative). */
 const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} + 50) / 100`;
@@ -182,9 +182,32 @@ function dirSql(c: Config['iwo']): string {
   );
 }
 
-function insuranceSql(c: Config['iwo']): string {
-  const amount = 'min(o.total, r.payment)';
+/**
+ * The projection of an insurance claim winner `r` (DOMAIN 6.2 "Insurance"), shared by every source
+ * that reports insurance claims (ocss-im here, csln in iwoCsln.ts): a lump sum of min(total,
+ * payment) to the insurer, CCPA 0, the non-discretionary gates, then the DOMAIN order: payment
+ * threshold ($1,000.00 itself qualifies), a paying status, total > 0; then the insurer must be able
+ * to head an e-IWO batch (`fein`: the usable FEIN or NULL) and receive it. `r` has payment,
+ * claim_status, name, line1, line2, city, state, zip, file, line.
+ */
+export function insuranceProjectionSql(c: Config['iwo'], iface: string, fein: string, payingStatuses: readonly string[], recordFacts: string): string {
   const insurerIncomplete = 'r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL';
+  return `'LUMP', 'START',
+     min(o.total, r.payment), '', NULL,
+     -- no percentage is applied to an insurance lump sum (min of total and payment): CCPA field 0
+     0,
+     ${fein}, r.name, r.line1, r.line2, r.city, r.state, ${zip5('r.zip')}, ${zipExt('r.zip')}, '${iface}:' || r.file || ':' || r.line,
+     ${firstGateSql(NON_DISCRETIONARY_GATES)},
+     CASE WHEN r.payment < ${c.insuranceMinPaymentCents} THEN 'CLAIM_BELOW_THRESHOLD'
+          WHEN r.claim_status NOT IN (${payingStatuses.map((x) => `'${x}'`).join(', ')}) THEN 'CLAIM_CLOSED'
+          WHEN o.total <= 0 THEN 'NOTHING_OWED'
+          WHEN ${fein} IS NULL THEN 'INSURER_NOT_FEIN'
+          WHEN ${insurerIncomplete} THEN 'EMPLOYER_INCOMPLETE' END,
+     CASE WHEN ${fein} IS NULL OR ${insurerIncomplete} THEN 'INSURANCE_SETTLEMENT_FOLLOWUP' END,
+     json_patch(${recordFacts}, json_object('minPaymentCents', ${c.insuranceMinPaymentCents}))`;
+}
+
+function insuranceSql(c: Config['iwo']): string {
   return sourceSql(
     'ocss-im',
     `SELECT s.person_id || '|' || x.insurerIdentifier || '|' || x.claimNumber AS rec_key, s.person_id, f.file, f.sha256, x.line,
@@ -195,25 +218,12 @@ function insuranceSql(c: Config['iwo']): string {
      FROM ${IM} x JOIN inbound_files f ON f.file_id = x.file_id
        AND f.business_date = :d AND f.interface = 'ocss-im' AND f.status = 'loaded'
      JOIN ssn_owner s ON s.ssn = x.obligorSsn AND NOT s.ambiguous`,
-    `'LUMP', 'START',
-     ${amount}, '', NULL,
-     -- no percentage is applied to an insurance lump sum (min of total and payment): CCPA field 0
-     0,
-     CASE WHEN r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN r.insurer_id END,
-     r.name, r.line1, r.line2, r.city, r.state, ${zip5('r.zip')}, ${zipExt('r.zip')}, 'ocss-im:' || r.file || ':' || r.line,
-     ${firstGateSql(NON_DISCRETIONARY_GATES)},
-     -- DOMAIN order: payment threshold ($1,000.00 itself qualifies), status O or S, total > 0; then
-     -- the insurer must be able to head an e-IWO batch and receive it
-     CASE WHEN r.payment < ${c.insuranceMinPaymentCents} THEN 'CLAIM_BELOW_THRESHOLD'
-          WHEN r.claim_status NOT IN ('O', 'S') THEN 'CLAIM_CLOSED'
-          WHEN o.total <= 0 THEN 'NOTHING_OWED'
-          WHEN NOT r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN 'INSURER_NOT_FEIN'
-          WHEN ${insurerIncomplete} THEN 'EMPLOYER_INCOMPLETE' END,
-     CASE WHEN NOT r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' OR ${insurerIncomplete}
-          THEN 'INSURANCE_SETTLEMENT_FOLLOWUP' END,
-     json_object('insurerId', r.insurer_id, 'claimNumber', r.claim_number, 'claimType', r.claim_type,
-                 'claimStatus', r.claim_status, 'estimatedPaymentCents', r.payment,
-                 'minPaymentCents', ${c.insuranceMinPaymentCents})`,
+    // OCSS statuses O open and S settled pay
+    insuranceProjectionSql(
+      c, 'ocss-im', `CASE WHEN r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN r.insurer_id END`, ['O', 'S'],
+      `json_object('insurerId', r.insurer_id, 'claimNumber', r.claim_number, 'claimType', r.claim_type,
+                   'claimStatus', r.claim_status, 'estimatedPaymentCents', r.payment)`,
+    ),
   );
 }
 
