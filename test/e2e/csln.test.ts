@@ -78,3 +78,30 @@ describe('csln and csln-submission', () => {
     expect(query<{ n: number }>(db, `SELECT count(*) AS n FROM iwo_ledger WHERE claim_key = '941770012|GP-DI-2026-700050'`)[0]!.n).toBe(1);
   });
 });
+
+describe('csln configuration keys', () => {
+  it('csln.submissionWeekday moves the listing to that weekday; csln.minPrincipalCents is shown by config; a bad weekday is exit 2', async () => {
+    const dir = tmpDir();
+    const config = path.join(dir, 'csebatch.json');
+    fs.writeFileSync(config, JSON.stringify({ csln: { submissionWeekday: 'WED', minPrincipalCents: 100_000 } }));
+    const shown = JSON.parse((await cli('config', '--config', config)).stdout) as { csln: unknown };
+    expect(shown.csln).toEqual({ submissionWeekday: 'WED', minPrincipalCents: 100_000 });
+    const inbox = copyInbox();
+    const out = tmpDir();
+    for (const d of ['2026-09-15', M1]) expect((await cli('nightly', '--date', d, '--inbox', inbox, '--out', out, '--config', config)).code).toBe(0);
+    expect(outputs(out, '2026-09-15')).not.toContain('csln-submission.txt'); // a Tuesday
+    expect(outputs(out, M1)).toContain('csln-submission.txt'); // 2026-09-30 is a Wednesday
+    // 1,000.00 minimum: P700100 (500.00) is not listed, P700020 (2,000.00) is
+    const rows = query<{ subject_key: string; outcome: string; reason_codes: string }>(
+      path.join(out, 'csebatch.db'),
+      `SELECT subject_key, outcome, reason_codes FROM decisions WHERE business_date = ? AND mechanism = 'csln' AND subject_key IN ('P700020', 'P700100') ORDER BY 1`,
+      M1,
+    );
+    expect(rows).toEqual([
+      { subject_key: 'P700020', outcome: 'ISSUE', reason_codes: '' },
+      { subject_key: 'P700100', outcome: 'SUPPRESS', reason_codes: 'BELOW_ARREARS_THRESHOLD' },
+    ]);
+    fs.writeFileSync(config, JSON.stringify({ csln: { submissionWeekday: 'FUNDAY' } }));
+    expect((await cli('config', '--config', config)).code).toBe(2);
+  }, 120_000);
+});
