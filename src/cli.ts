@@ -23,6 +23,8 @@ import { layoutIds, loadLayout } from './layout/registry.ts';
 import { explain, ExplainInputError, formatExplanation } from './audit/explain.ts';
 import { DiffInputError, diffFiles, formatDiff } from './audit/diff.ts';
 import { formatVerify, ManifestError, verifyManifest } from './audit/verify.ts';
+import { caseBalances, formatPayoff, parseAmountCents, parseRateMillionths, payoffSchedule, PayoffInputError } from './reports/payoff.ts';
+import type { CaseBalances } from './reports/payoff.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -235,6 +237,46 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     });
 
   program
+    .command('payoff')
+    .description('months to pay off arrears at a monthly payment: California simple interest on unpaid principal, payments to principal first')
+    .option('--principal <amount>', 'unpaid support (principal) in dollars, e.g. 5000 or 5,000.00')
+    .option('--interest <amount>', 'interest already accrued, in dollars')
+    .option('--monthly <amount>', 'monthly payment in dollars (with --case: default the order\'s monthly arrears payment)')
+    .option('--rate <percent>', 'yearly simple interest rate in percent (CCP 685.010)', '10')
+    .option('--case <id>', 'read principal (DOMAIN 4) and arrears interest of this case from the case extract of --date')
+    .option('--date <YYYY-MM-DD>', 'with --case: the business date of the case extract held in the store', businessDate)
+    .option('--out <dir>', 'with --case: output folder', './out')
+    .option('--db <file>', 'with --case: SQLite database (default: <out>/csebatch.db)')
+    .option('--config <file>', 'with --case: JSON configuration (foster-care exclusion date of DOMAIN 4)')
+    .option('--json', 'print the schedule as JSON')
+    .action(
+      (flags: { principal?: string; interest?: string; monthly?: string; rate: string; case?: string; date?: string; out: string; db?: string; config?: string; json?: boolean }) => {
+        let info: CaseBalances | undefined;
+        let principalCents: number;
+        let interestCents: number;
+        let monthlyCents: number;
+        if (flags.case !== undefined) {
+          if (flags.date === undefined) throw new UsageError('payoff --case needs --date D');
+          if (flags.principal !== undefined || flags.interest !== undefined) throw new UsageError('payoff --case reads principal and interest from the case: do not give --principal or --interest');
+          info = caseBalances(flags.db ?? path.join(flags.out, 'csebatch.db'), flags.case, flags.date, loadConfig(flags.config));
+          principalCents = info.principalCents;
+          interestCents = info.interestCents;
+          monthlyCents = flags.monthly !== undefined ? parseAmountCents(flags.monthly, '--monthly') : info.monthlyArrearsPaymentCents;
+          if (flags.monthly === undefined && monthlyCents <= 0) throw new PayoffInputError(`case ${flags.case}: the order sets no monthly arrears payment; give --monthly`);
+        } else {
+          const missing = (['principal', 'interest', 'monthly'] as const).filter((k) => flags[k] === undefined);
+          if (missing.length) throw new UsageError(`payoff needs ${missing.map((k) => `--${k}`).join(', ')} (or --case ID --date D)`);
+          principalCents = parseAmountCents(flags.principal!, '--principal');
+          interestCents = parseAmountCents(flags.interest!, '--interest');
+          monthlyCents = parseAmountCents(flags.monthly!, '--monthly');
+        }
+        const input = { principalCents, interestCents, monthlyCents, rateMillionths: parseRateMillionths(flags.rate) };
+        const r = payoffSchedule(input);
+        io.stdout(flags.json ? `${JSON.stringify(r)}\n` : formatPayoff(r, input, info));
+      },
+    );
+
+  program
     .command('config')
     .description('print the effective configuration (defaults merged with --config)')
     .option('--config <file>', 'JSON configuration merged over the defaults')
@@ -261,7 +303,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       e instanceof RerunRefusedError ||
       e instanceof ExplainInputError ||
       e instanceof DiffInputError ||
-      e instanceof ManifestError
+      e instanceof ManifestError ||
+      e instanceof PayoffInputError
     ) {
       io.stderr(`csebatch: ${e.message}\n`);
       return EXIT.USAGE;
