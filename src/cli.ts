@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadConfigOver } from './config.ts';
 import type { Config } from './config.ts';
 import { LockHeldError } from './runner/lock.ts';
 import { RerunRefusedError, runNight } from './runner/night.ts';
@@ -25,6 +25,8 @@ import { DiffInputError, diffFiles, formatDiff } from './audit/diff.ts';
 import { formatVerify, ManifestError, verifyManifest } from './audit/verify.ts';
 import { caseBalances, formatPayoff, parseAmountCents, parseRateMillionths, payoffSchedule, PayoffInputError } from './reports/payoff.ts';
 import type { CaseBalances } from './reports/payoff.ts';
+import { formatWhatIf, renderWhatIfHtml, whatIf, WhatIfInputError } from './reports/whatif.ts';
+import { writeFileAtomic } from './io/atomicWrite.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -277,6 +279,34 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     );
 
   program
+    .command('whatif')
+    .description("recompute D's decisions under another configuration in a scratch copy of the database (nothing real changes): counts, changed subjects, amounts")
+    .requiredOption('--date <YYYY-MM-DD>', 'business date', businessDate)
+    .addOption(new Option('--config <file>', 'the alternative configuration: JSON deep-merged over --base-config').makeOptionMandatory())
+    .option('--base-config <file>', 'the configuration the night ran with (default: the defaults)')
+    .option('--inbox <dir>', 'where the case extract of D is read when the store holds a later snapshot', './inbox')
+    .option('--out <dir>', 'output folder', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--json', 'print as JSON')
+    .option('--html <file>', 'also write a self-contained HTML page')
+    .action(async (flags: { date: string; config: string; baseConfig?: string; inbox: string; out: string; db?: string; json?: boolean; html?: string }) => {
+      checkLayouts();
+      const baseConfig = loadConfig(flags.baseConfig);
+      const altConfig = loadConfigOver(flags.baseConfig, flags.config);
+      const r = await whatIf({
+        dbFile: flags.db ?? path.join(flags.out, 'csebatch.db'),
+        businessDate: flags.date,
+        baseConfig,
+        altConfig,
+        inbox: flags.inbox,
+        baseLabel: flags.baseConfig ? path.basename(flags.baseConfig) : 'the defaults',
+        altLabel: path.basename(flags.config),
+      });
+      if (flags.html) writeFileAtomic(flags.html, renderWhatIfHtml(r));
+      io.stdout(flags.json ? `${JSON.stringify(r, null, 2)}\n` : formatWhatIf(r));
+    });
+
+  program
     .command('config')
     .description('print the effective configuration (defaults merged with --config)')
     .option('--config <file>', 'JSON configuration merged over the defaults')
@@ -304,7 +334,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       e instanceof ExplainInputError ||
       e instanceof DiffInputError ||
       e instanceof ManifestError ||
-      e instanceof PayoffInputError
+      e instanceof PayoffInputError ||
+      e instanceof WhatIfInputError
     ) {
       io.stderr(`csebatch: ${e.message}\n`);
       return EXIT.USAGE;
