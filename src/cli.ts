@@ -27,6 +27,8 @@ import { caseBalances, formatPayoff, parseAmountCents, parseRateMillionths, payo
 import type { CaseBalances } from './reports/payoff.ts';
 import { formatWhatIf, renderWhatIfHtml, whatIf, WhatIfInputError } from './reports/whatif.ts';
 import { writeFileAtomic } from './io/atomicWrite.ts';
+import { reportFromFile, ReportInputError } from './reports/collections.ts';
+import { formatReport, renderReportHtml } from './reports/reportView.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -307,6 +309,23 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     });
 
   program
+    .command('report')
+    .description('collections by source and month, mechanism outcomes per night, effectiveness of levies and IWOs (read-only)')
+    .requiredOption('--from <YYYY-MM-DD>', 'first date of the range', businessDate)
+    .requiredOption('--to <YYYY-MM-DD>', 'last date of the range', businessDate)
+    .option('--lcsa <code>', 'one LCSA (county code) instead of statewide')
+    .option('--out <dir>', 'output folder', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--config <file>', 'JSON configuration (report.levyCollectionDays)')
+    .option('--json', 'print as JSON')
+    .option('--html <file>', 'also write a self-contained HTML page with charts')
+    .action((flags: { from: string; to: string; lcsa?: string; out: string; db?: string; config?: string; json?: boolean; html?: string }) => {
+      const r = reportFromFile(flags.db ?? path.join(flags.out, 'csebatch.db'), { from: flags.from, to: flags.to, lcsa: flags.lcsa, config: loadConfig(flags.config) });
+      if (flags.html) writeFileAtomic(flags.html, renderReportHtml(r));
+      io.stdout(flags.json ? `${JSON.stringify(r, null, 2)}\n` : formatReport(r));
+    });
+
+  program
     .command('config')
     .description('print the effective configuration (defaults merged with --config)')
     .option('--config <file>', 'JSON configuration merged over the defaults')
@@ -335,7 +354,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       e instanceof DiffInputError ||
       e instanceof ManifestError ||
       e instanceof PayoffInputError ||
-      e instanceof WhatIfInputError
+      e instanceof WhatIfInputError ||
+      e instanceof ReportInputError
     ) {
       io.stderr(`csebatch: ${e.message}\n`);
       return EXIT.USAGE;

@@ -133,6 +133,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    report: z
+      .object({
+        /** Levy effectiveness: FIDM/MSFIDM receipts on the obligor's cases up to this many days after the order (`csebatch report`). */
+        levyCollectionDays: z.number().int().positive().default(60),
+      })
+      .strict()
+      .prefault({}),
     rejects: z
       .object({
         /** Rejected inbound records tolerated per interface before the run exits 1 (0: any reject). */
