@@ -107,6 +107,23 @@ export interface Report {
   };
 }
 
+/** YYYY-MM of every month from `from` to `to` (ISO dates). */
+export function monthsOf(from: string, to: string): string[] {
+  const months: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  const end = to.slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > end) return months;
+    months.push(month);
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+}
+
 /** a ÷ b rounded half-up (a ≥ 0, b > 0); 0 when b = 0. */
 function perUnit(a: number, b: number): number {
   return b === 0 ? 0 : Math.floor((2 * a + b) / (2 * b));
@@ -168,7 +185,9 @@ export function buildReport(db: Database.Database, opts: ReportOptions): Report 
   const p = { from: opts.from, to: opts.to, lcsa: opts.lcsa ?? null };
   const coll = collectionRowsSql(db);
   const bySource = db.prepare(`SELECT source, count(*) AS records, sum(cents) AS cents FROM (${coll}) GROUP BY source ORDER BY cents DESC, source`).all(p) as SourceTotal[];
-  const byMonth = db.prepare(`SELECT substr(date, 1, 7) AS month, count(*) AS records, sum(cents) AS cents FROM (${coll}) GROUP BY month ORDER BY month`).all(p) as MonthTotal[];
+  const monthRows = db.prepare(`SELECT substr(date, 1, 7) AS month, count(*) AS records, sum(cents) AS cents FROM (${coll}) GROUP BY month ORDER BY month`).all(p) as MonthTotal[];
+  // every month of the range, those without a collection at 0 (the trend line shows the gap)
+  const byMonth = monthsOf(opts.from, opts.to).map((month) => monthRows.find((m) => m.month === month) ?? { month, records: 0, cents: 0 });
   const bySourceMonth = db
     .prepare(`SELECT substr(date, 1, 7) AS month, source, count(*) AS records, sum(cents) AS cents FROM (${coll}) GROUP BY month, source ORDER BY month, source`)
     .all(p) as Report['collections']['bySourceMonth'];
@@ -224,14 +243,14 @@ function levyEffectiveness(db: Database.Database, p: Params, windowDays: number)
   const orders = `SELECT d.decision_id, d.business_date, d.person_id FROM decisions d
                   WHERE d.mechanism = 'levy' AND d.outcome = 'ISSUE' AND d.business_date BETWEEN :from AND :to AND ${lcsaFilter('d.case_id')}`;
   const inWindow = `r.source_type IN ('FIDM', 'MSFIDM') AND r.receipt_date > o.business_date
-                    AND r.receipt_date <= date(o.business_date, '+' || :days || ' days')
+                    AND r.receipt_date <= min(:to, date(o.business_date, '+' || :days || ' days'))
                     AND r.case_id IN (SELECT c.case_id FROM ce_cases c WHERE c.obligor_person_id = o.person_id)`;
   const q = { ...p, days: windowDays };
   const byNight = db
     .prepare(
       `WITH o AS (${orders})
        SELECT o.business_date AS businessDate, count(*) AS orders,
-              sum(EXISTS (SELECT 1 FROM sdu_receipts r WHERE ${inWindow} AND r.amount_cents > 0)) AS ordersCollected
+              sum((SELECT coalesce(sum(r.amount_cents), 0) FROM sdu_receipts r WHERE ${inWindow}) > 0) AS ordersCollected
        FROM o GROUP BY o.business_date ORDER BY o.business_date`,
     )
     .all(q) as Array<{ businessDate: string; orders: number; ordersCollected: number }>;
@@ -305,7 +324,7 @@ const DEFINITIONS = (days: number): Record<string, string> => ({
   collections:
     'SDU receipts by receipt date (a reversal is a negative receipt, so sums are net); FOP: federal offset collections plus signed adjustments of fop-collections files loaded in the range (by load night); FTB-INTERCEPT: FTB intercept records by offset date. The partner files report offsets the SDU may also post as IRS/FTB receipts: compare the rows before adding them up.',
   mechanisms: 'decisions of every night in the range: issued, amended, terminated, released, no change, suppressed by reason; tasks = TASK decisions.',
-  levy: `levy orders (ISSUE decisions) of the range; collected = FIDM/MSFIDM SDU receipts on the obligor's cases dated in the ${days} days after the order (report.levyCollectionDays), each receipt counted once (for the earliest order whose window holds it), net of reversals; dollars per levy = collected ÷ orders.`,
+  levy: `levy orders (ISSUE decisions) of the range; collected = FIDM/MSFIDM SDU receipts on the obligor's cases dated in the ${days} days after the order (report.levyCollectionDays) and by the end of the range; an order collected when those receipts net above zero; each receipt counted once (for the earliest order whose window holds it), net of reversals; dollars per levy = collected ÷ orders.`,
   employerIwo: 'employer IWOs sent as ORG in the range; days from the ORG night to the first WAGE receipt from that employer on that case up to the end of the range (nearest-rank median and 90th percentile); never paid = no such receipt.',
   lumpSum: 'lump-sum IWOs (LUM) of the range by source interface (ocss-im = OCSS insurance match, csln, calpers); collected = SDU receipts from that payer on that case from the IWO night to the end of the range.',
 });

@@ -72,22 +72,10 @@ export function renderReportHtml(r: Report): string {
     ),
     table({ caption: 'Collections by month and source', head: ['month', 'source', 'records', 'collected (net)'], rows: c.bySourceMonth.map((x) => [x.month, x.source, x.records, dollars(x.cents)]), numeric: [2, 3] }),
   );
-  if (c.byLcsa.length) {
-    body.push('<h2>Collections per LCSA</h2>', table({ head: ['LCSA', 'records', 'collected (net)'], rows: c.byLcsa.map((x) => [x.lcsa, x.records, dollars(x.cents)]) }));
-  }
   const m = r.mechanisms;
-  body.push(
-    '<h2>Mechanism outcomes</h2>',
-    table({ caption: 'Over the range', head: OUTCOME_HEAD, rows: m.range.map(outcomeRow) }),
-    table({
-      caption: 'Per night',
-      head: ['night', ...OUTCOME_HEAD],
-      rows: m.perNight.map((n) => [n.businessDate, ...outcomeRow(n)]),
-      numeric: [2, 3, 4, 5, 6, 7, 8],
-    }),
-  );
   const supDesc = `Suppressed decisions by reason over every mechanism: ${m.suppressionsByReason.map((s) => `${s.reason} ${s.count}`).join(', ') || 'none'}.`;
   body.push(
+    '<h2>Suppressions by reason</h2>',
     figure(
       'Suppressions by reason',
       barChart({ id: 'chart-suppressions', title: 'Suppressions by reason', description: supDesc, labels: m.suppressionsByReason.map((s) => s.reason), series: [{ name: 'suppressed', colour: CHART_COLOURS.suppression, values: m.suppressionsByReason.map((s) => s.count) }], format: String }),
@@ -125,6 +113,19 @@ export function renderReportHtml(r: Report): string {
       rows: r.effectiveness.lumpSum.map((s) => [s.source, s.iwos, s.iwosCollected, dollars(s.collectedCents), dollars(s.dollarsPerIwoCents)]),
     }),
     `<p>${escapeHtml(r.definitions.lumpSum!)}</p>`,
+  );
+  if (c.byLcsa.length) {
+    body.push('<h2>Collections per LCSA</h2>', table({ head: ['LCSA', 'records', 'collected (net)'], rows: c.byLcsa.map((x) => [x.lcsa, x.records, dollars(x.cents)]) }));
+  }
+  body.push(
+    '<h2>Mechanism outcomes</h2>',
+    table({ caption: 'Over the range', head: OUTCOME_HEAD, rows: m.range.map(outcomeRow) }),
+    table({
+      caption: 'Per night',
+      head: ['night', ...OUTCOME_HEAD],
+      rows: m.perNight.map((n) => [n.businessDate, ...outcomeRow(n)]),
+      numeric: [2, 3, 4, 5, 6, 7, 8],
+    }),
   );
   return page(`Collections and enforcement report`, `${scope(r)}. Counts and amounts only: no person, SSN or account number appears in this report.`, body.join('\n'));
 }
