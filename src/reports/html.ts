@@ -65,8 +65,8 @@ export interface BarChartSpec {
 
 /** Horizontal bars, one group per label, one bar per series. */
 export function barChart(c: BarChartSpec): string {
-  // room for the longest label (12 px font: about 7.5 px a character)
-  const labelW = Math.max(120, Math.ceil(Math.max(0, ...c.labels.map((l) => l.length)) * 7.5) + 12);
+  // room for the longest label (12 px font: upper-case codes take up to about 8.8 px a character)
+  const labelW = Math.max(120, Math.ceil(Math.max(0, ...c.labels.map((l) => l.length)) * 8.8) + 12);
   const plotW = 360;
   const valueW = 110;
   const barH = 16;

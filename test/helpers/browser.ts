@@ -1,47 +1,11 @@
 /**
- * A real browser for the HTML reports: Debian's chromium, headless, rendering a page to PNG
- * (`--screenshot`), and a minimal PNG decoder (8-bit RGB/RGBA, the only kind chromium writes) so
+ * A real browser for the HTML reports (scripts/browser.ts), and a minimal PNG decoder (8-bit RGB/RGBA, the only kind chromium writes) so
  * a test can count the pixels of a chart colour without another dependency.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
-import { tmpDir } from './cli.ts';
 
-/** The chromium binary: $CHROMIUM, or Debian's package. null when there is none. */
-export function findChromium(): string | null {
-  for (const c of [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (c && fs.existsSync(c)) return c;
-  }
-  return null;
-}
-
-/** Renders `htmlFile` headless at the given window size into `pngFile`. */
-export function screenshot(chromium: string, htmlFile: string, pngFile: string, width = 1100, height = 2400): void {
-  const profile = tmpDir('csebatch-chromium-');
-  try {
-    const r = spawnSync(
-      chromium,
-      [
-        '--headless',
-        '--no-sandbox', // CI runs as root
-        '--disable-gpu',
-        '--hide-scrollbars',
-        '--no-first-run',
-        '--disable-extensions',
-        `--user-data-dir=${profile}`,
-        `--window-size=${width},${height}`,
-        `--screenshot=${pngFile}`,
-        `file://${path.resolve(htmlFile)}`,
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    if (!fs.existsSync(pngFile)) throw new Error(`chromium wrote no screenshot (exit ${r.status}): ${r.stderr}`);
-  } finally {
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
+export { findChromium, screenshot } from '../../scripts/browser.ts';
 
 export interface Image {
   width: number;
