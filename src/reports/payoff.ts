@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import type { Config } from '../config.ts';
 import { caseFactsSql } from '../rules/derived.ts';
 import { formatCents } from '../outbound/money.ts';
+import { dollars } from './html.ts';
 
 /** A bad amount, rate or case: the CLI exits 2 with this message. */
 export class PayoffInputError extends Error {
@@ -190,10 +191,6 @@ export function caseBalances(dbFile: string, caseId: string, businessDate: strin
   }
 }
 
-function dollars(cents: number): string {
-  const [whole, frac] = formatCents(cents).split('.');
-  return `$${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -36,6 +36,7 @@ import type { RunContext } from '../interfaces.ts';
 import { loadCaseExtract } from '../inbound/caseExtract.ts';
 import { loadLicensingBoards } from '../reference.ts';
 import { maskSubjectKey } from '../audit/mask.ts';
+import { formatCents } from '../outbound/money.ts';
 import { barChart, CHART_COLOURS, dollars, escapeHtml, figure, page, table } from './html.ts';
 
 export class WhatIfInputError extends Error {
@@ -281,11 +282,7 @@ export async function whatIf(opts: WhatIfOptions): Promise<WhatIfResult> {
   }
 }
 
-function money(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
+const money = formatCents;
 
 function signed(n: number, fmt: (n: number) => string = String): string {
   return n > 0 ? `+${fmt(n)}` : fmt(n);
