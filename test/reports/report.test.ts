@@ -147,3 +147,14 @@ describe('csebatch report (CLI)', () => {
     expect(reversed.stderr).toContain(`--from ${TO} is after --to ${FROM}`);
   });
 });
+
+describe('--help of the report commands', () => {
+  it.each([
+    ['report', ['--from', '--to', '--lcsa', '--html', '--json', '--config']],
+    ['whatif', ['--date', '--config', '--base-config', '--inbox', '--html', '--json']],
+  ])('%s --help names every option', async (command, options) => {
+    const r = await cli(command, '--help');
+    expect(r.code).toBe(0);
+    for (const o of options) expect(r.stdout).toContain(o);
+  });
+});
