@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadConfigOver } from './config.ts';
 import type { Config } from './config.ts';
 import { LockHeldError } from './runner/lock.ts';
 import { RerunRefusedError, runNight } from './runner/night.ts';
@@ -23,6 +23,12 @@ import { layoutIds, loadLayout } from './layout/registry.ts';
 import { explain, ExplainInputError, formatExplanation } from './audit/explain.ts';
 import { DiffInputError, diffFiles, formatDiff } from './audit/diff.ts';
 import { formatVerify, ManifestError, verifyManifest } from './audit/verify.ts';
+import { caseBalances, formatPayoff, parseAmountCents, parseRateMillionths, payoffSchedule, PayoffInputError } from './reports/payoff.ts';
+import type { CaseBalances } from './reports/payoff.ts';
+import { formatWhatIf, renderWhatIfHtml, whatIf, WhatIfInputError } from './reports/whatif.ts';
+import { writeFileAtomic } from './io/atomicWrite.ts';
+import { reportFromFile, ReportInputError } from './reports/collections.ts';
+import { formatReport, renderReportHtml } from './reports/reportView.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -235,6 +241,91 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     });
 
   program
+    .command('payoff')
+    .description('months to pay off arrears at a monthly payment: California simple interest on unpaid principal, payments to principal first')
+    .option('--principal <amount>', 'unpaid support (principal) in dollars, e.g. 5000 or 5,000.00')
+    .option('--interest <amount>', 'interest already accrued, in dollars')
+    .option('--monthly <amount>', 'monthly payment in dollars (with --case: default the order\'s monthly arrears payment)')
+    .option('--rate <percent>', 'yearly simple interest rate in percent (CCP 685.010)', '10')
+    .option('--case <id>', 'read principal (DOMAIN 4) and arrears interest of this case from the case extract of --date')
+    .option('--date <YYYY-MM-DD>', 'with --case: the business date of the case extract held in the store', businessDate)
+    .option('--out <dir>', 'with --case: output folder', './out')
+    .option('--db <file>', 'with --case: SQLite database (default: <out>/csebatch.db)')
+    .option('--config <file>', 'with --case: JSON configuration (foster-care exclusion date of DOMAIN 4)')
+    .option('--json', 'print the schedule as JSON')
+    .action(
+      (flags: { principal?: string; interest?: string; monthly?: string; rate: string; case?: string; date?: string; out: string; db?: string; config?: string; json?: boolean }) => {
+        let info: CaseBalances | undefined;
+        let principalCents: number;
+        let interestCents: number;
+        let monthlyCents: number;
+        if (flags.case !== undefined) {
+          if (flags.date === undefined) throw new UsageError('payoff --case needs --date D');
+          if (flags.principal !== undefined || flags.interest !== undefined) throw new UsageError('payoff --case reads principal and interest from the case: do not give --principal or --interest');
+          info = caseBalances(flags.db ?? path.join(flags.out, 'csebatch.db'), flags.case, flags.date, loadConfig(flags.config));
+          principalCents = info.principalCents;
+          interestCents = info.interestCents;
+          monthlyCents = flags.monthly !== undefined ? parseAmountCents(flags.monthly, '--monthly') : info.monthlyArrearsPaymentCents;
+          if (flags.monthly === undefined && monthlyCents <= 0) throw new PayoffInputError(`case ${flags.case}: the order sets no monthly arrears payment; give --monthly`);
+        } else {
+          const missing = (['principal', 'interest', 'monthly'] as const).filter((k) => flags[k] === undefined);
+          if (missing.length) throw new UsageError(`payoff needs ${missing.map((k) => `--${k}`).join(', ')} (or --case ID --date D)`);
+          principalCents = parseAmountCents(flags.principal!, '--principal');
+          interestCents = parseAmountCents(flags.interest!, '--interest');
+          monthlyCents = parseAmountCents(flags.monthly!, '--monthly');
+        }
+        const input = { principalCents, interestCents, monthlyCents, rateMillionths: parseRateMillionths(flags.rate) };
+        const r = payoffSchedule(input);
+        io.stdout(flags.json ? `${JSON.stringify(r)}\n` : formatPayoff(r, input, info));
+      },
+    );
+
+  program
+    .command('whatif')
+    .description("recompute D's decisions under another configuration in a scratch copy of the database (nothing real changes): counts, changed subjects, amounts")
+    .requiredOption('--date <YYYY-MM-DD>', 'business date', businessDate)
+    .addOption(new Option('--config <file>', 'the alternative configuration: JSON deep-merged over --base-config').makeOptionMandatory())
+    .option('--base-config <file>', 'the configuration the night ran with (default: the defaults)')
+    .option('--inbox <dir>', 'where the case extract of D is read when the store holds a later snapshot', './inbox')
+    .option('--out <dir>', 'output folder', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--json', 'print as JSON')
+    .option('--html <file>', 'also write a self-contained HTML page')
+    .action(async (flags: { date: string; config: string; baseConfig?: string; inbox: string; out: string; db?: string; json?: boolean; html?: string }) => {
+      checkLayouts();
+      const baseConfig = loadConfig(flags.baseConfig);
+      const altConfig = loadConfigOver(flags.baseConfig, flags.config);
+      const r = await whatIf({
+        dbFile: flags.db ?? path.join(flags.out, 'csebatch.db'),
+        businessDate: flags.date,
+        baseConfig,
+        altConfig,
+        inbox: flags.inbox,
+        baseLabel: flags.baseConfig ? path.basename(flags.baseConfig) : 'the defaults',
+        altLabel: path.basename(flags.config),
+      });
+      if (flags.html) writeFileAtomic(flags.html, renderWhatIfHtml(r));
+      io.stdout(flags.json ? `${JSON.stringify(r, null, 2)}\n` : formatWhatIf(r));
+    });
+
+  program
+    .command('report')
+    .description('collections by source and month, mechanism outcomes per night, effectiveness of levies and IWOs (read-only)')
+    .requiredOption('--from <YYYY-MM-DD>', 'first date of the range', businessDate)
+    .requiredOption('--to <YYYY-MM-DD>', 'last date of the range', businessDate)
+    .option('--lcsa <code>', 'one LCSA (county code) instead of statewide')
+    .option('--out <dir>', 'output folder', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--config <file>', 'JSON configuration (report.levyCollectionDays)')
+    .option('--json', 'print as JSON')
+    .option('--html <file>', 'also write a self-contained HTML page with charts')
+    .action((flags: { from: string; to: string; lcsa?: string; out: string; db?: string; config?: string; json?: boolean; html?: string }) => {
+      const r = reportFromFile(flags.db ?? path.join(flags.out, 'csebatch.db'), { from: flags.from, to: flags.to, lcsa: flags.lcsa, config: loadConfig(flags.config) });
+      if (flags.html) writeFileAtomic(flags.html, renderReportHtml(r));
+      io.stdout(flags.json ? `${JSON.stringify(r, null, 2)}\n` : formatReport(r));
+    });
+
+  program
     .command('config')
     .description('print the effective configuration (defaults merged with --config)')
     .option('--config <file>', 'JSON configuration merged over the defaults')
@@ -261,7 +352,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       e instanceof RerunRefusedError ||
       e instanceof ExplainInputError ||
       e instanceof DiffInputError ||
-      e instanceof ManifestError
+      e instanceof ManifestError ||
+      e instanceof PayoffInputError ||
+      e instanceof WhatIfInputError ||
+      e instanceof ReportInputError
     ) {
       io.stderr(`csebatch: ${e.message}\n`);
       return EXIT.USAGE;

@@ -142,6 +142,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    report: z
+      .object({
+        /** Levy effectiveness: FIDM/MSFIDM receipts on the obligor's cases up to this many days after the order (`csebatch report`). */
+        levyCollectionDays: z.number().int().positive().default(60),
+      })
+      .strict()
+      .prefault({}),
     rejects: z
       .object({
         /** Rejected inbound records tolerated per interface before the run exits 1 (0: any reject). */
@@ -193,9 +200,8 @@ export function parseConfig(raw: unknown, source = 'configuration'): Config {
   return result.data;
 }
 
-/** Loads `--config FILE` (or the defaults when absent). Throws ConfigError with a readable message. */
-export function loadConfig(file?: string): Config {
-  if (!file) return parseConfig({}, 'defaults');
+/** One configuration file's JSON object, its relative paths resolved against the file. */
+function readConfigFile(file: string): Record<string, Json> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -209,12 +215,41 @@ export function loadConfig(file?: string): Config {
     throw new ConfigError(`configuration file ${file} is not valid JSON: ${(e as Error).message}`);
   }
   if (!isPlainObject(raw)) throw new ConfigError(`configuration file ${file} must hold a JSON object`);
-  const config = parseConfig(resolvePaths(raw, path.dirname(path.resolve(file))), file);
+  return resolvePaths(raw, path.dirname(path.resolve(file))) as Record<string, Json>;
+}
+
+/** `over` deep-merged onto `base`: objects merge key by key, anything else (arrays included) replaces. */
+function deepMerge(base: Record<string, Json>, over: Record<string, Json>): Record<string, Json> {
+  const out: Record<string, Json> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function checkReferencePaths(config: Config, source: string): Config {
   for (const [section, key] of PATH_KEYS) {
     const p = (config as unknown as Record<string, Record<string, string | undefined>>)[section]![key];
     if (p !== undefined && !fs.existsSync(p)) {
-      throw new ConfigError(`${section}.${key} in ${file}: file not found: ${p}`);
+      throw new ConfigError(`${section}.${key} in ${source}: file not found: ${p}`);
     }
   }
   return config;
+}
+
+/** Loads `--config FILE` (or the defaults when absent). Throws ConfigError with a readable message. */
+export function loadConfig(file?: string): Config {
+  if (!file) return parseConfig({}, 'defaults');
+  return checkReferencePaths(parseConfig(readConfigFile(file), file), file);
+}
+
+/**
+ * `overlay` deep-merged over `base` (or over the defaults when `base` is absent), e.g. a what-if
+ * configuration that changes one key of the configuration a night ran with. Validation messages
+ * name the overlay file.
+ */
+export function loadConfigOver(base: string | undefined, overlay: string): Config {
+  const merged = deepMerge(base ? readConfigFile(base) : {}, readConfigFile(overlay));
+  return checkReferencePaths(parseConfig(merged, overlay), overlay);
 }
