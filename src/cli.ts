@@ -172,8 +172,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       else {
         for (const r of report.errors) {
           const pos = r.start === null ? '' : report.format === 'csv' ? ` column ${r.start}` : ` positions ${r.start}-${r.end}`;
-          const shown = r.value ?? r.valueMasked;
-          const value = shown ? ` value '${shown}'` : '';
+          // messages carry the masked value; --unmask adds the value as read
+          const value = r.value !== undefined ? ` (unmasked: '${r.value}')` : '';
           io.stdout(`${report.file}:${r.line}: ${r.recordType || '(no record type)'}${r.field ? ` ${r.field}` : ''}${pos}: ${r.reason}: ${r.message}${value}\n`);
         }
         const lines = report.lines === null ? '' : `${report.lines} lines, `;
