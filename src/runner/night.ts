@@ -283,17 +283,13 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     if (plan.reload.includes(CASE_EXTRACT) || (needSnapshot && snapshotDate !== d)) {
       snapshotOk = await timed(CASE_EXTRACT, () => loadSnapshot(db, config, d, dateDir, runId, log, outcomes, problems, earlierOutputs));
     }
-    // Nothing is decided without D's snapshot: match files are then not reloaded either, so the
-    // store (and the manifest) keep describing the inputs that produced D's outputs (issue 14.3).
-    const skipMatchFiles = plan.mechanisms.length > 0 && !snapshotOk;
+    // Nothing is decided without D's snapshot (DOMAIN 3: the match files are still loaded and
+    // validated, for their rejects files); the manifest of D is then kept (issue 14.3).
+    const producedNothing = plan.mechanisms.length > 0 && !snapshotOk;
 
     // 2. Match files: each interface on its own; one failing does not stop the others.
     for (const spec of FIXED_WIDTH_INBOUND) {
       if (!plan.reload.includes(spec.id)) continue;
-      if (skipMatchFiles) {
-        outcomes.push({ interface: spec.id, status: 'skipped', message: 'not loaded: no case extract of the date' });
-        continue;
-      }
       try {
         const { files, refused } = await timed(spec.id, () => loadFixedWidthInterface({ db, businessDate: d, runId, dateDir, log }, spec, opts.inbox));
         outcomes.push(interfaceOutcome(spec.id, files, refused, rejectRowCount(db, d, spec.id)));
@@ -331,10 +327,10 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     }
 
     // 4. Rejects files for every inbound interface touched, and the manifest of the date.
-    for (const id of INBOUND_IDS) if (plan.reload.includes(id) && !(skipMatchFiles && id !== CASE_EXTRACT)) writeRejectsFile(db, outDir, d, id);
+    for (const id of INBOUND_IDS) if (plan.reload.includes(id)) writeRejectsFile(db, outDir, d, id);
     // A run that produced nothing keeps the earlier manifest of D: it describes the files in the
     // folder and the inputs that produced them (issue 14.3).
-    const keepManifest = skipMatchFiles && earlierOutputs;
+    const keepManifest = producedNothing && earlierOutputs;
     if (keepManifest) warnings.push(`the manifest of ${d} is kept: it describes the outputs of the earlier run of ${d} and the inputs that produced them`);
     const manifest = await timed('manifest', () => (keepManifest ? buildManifest(db, d) : writeManifest(db, outDir, d)));
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
