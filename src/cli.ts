@@ -61,6 +61,15 @@ function addRunOptions(cmd: Command): Command {
     .option('--force', 'run the date even though later business dates have already run (they are not recomputed: rerun them in order afterwards)');
 }
 
+/** Who voids a run: the OS user (a container without a passwd entry has only a uid). */
+function operatorName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
 /** The location options as given (defaults left out), for the commands printed back to the operator. */
 function operatorArgs(flags: RunFlags): string[] {
   const args = ['--inbox', flags.inbox, '--out', flags.out];
@@ -262,7 +271,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       if (flags.void !== undefined) {
         if (!flags.why?.trim()) throw new UsageError('runs --void RUN_ID needs --why TEXT (recorded in the run history)');
         if (!fs.existsSync(dbFile)) throw new UsageError(`no database at ${dbFile} (use --db or --out)`);
-        const who = os.userInfo().username;
+        const who = operatorName();
         const lock = acquireLock(`${path.resolve(dbFile)}.lock`, { command: 'runs --void', businessDate: '' });
         try {
           const db = openDb(dbFile);
