@@ -301,7 +301,7 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
         // An empty or truncated file (no header, no trailer, 0 bytes) is a failed transfer, whatever
         // the reject tolerance: EDD receipts suppress levies, so a silently empty file levies (issue 14.2).
         for (const f of files) {
-          if (f.failedTransfer) problems.push(`${spec.id}: ${f.file}: failed transfer: ${f.failedTransfer}; ask the partner to resend, then run ${spec.id} --date ${d}`);
+          if (f.failedTransfer) problems.push(`${spec.id}: ${f.file}: failed transfer: ${f.failedTransfer}; ask the partner to resend, then csebatch run ${spec.id} --date ${d}`);
         }
       } catch (e) {
         log.error({ interface: spec.id, err: e }, 'interface failed');
