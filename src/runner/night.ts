@@ -141,11 +141,6 @@ function daysAhead(businessDate: string): number {
   return Math.round((Date.parse(`${businessDate}T00:00:00Z`) - today) / 86_400_000);
 }
 
-/** Whether the plan reads `<inbox>/<D>/` at all (inbound reloads, or the case extract). */
-function readsInbox(plan: RunPlan): boolean {
-  return plan.reload.length > 0;
-}
-
 export async function runNight(opts: RunOptions): Promise<RunResult> {
   // Refused before anything is recorded (issue 14.1, 14.3): a date far in the future is a typo
   // that would otherwise count as run and block every earlier night; a missing inbox is a usage error.
@@ -155,7 +150,8 @@ export async function runNight(opts: RunOptions): Promise<RunResult> {
       `refusing business date ${opts.businessDate}: it is ${ahead} day(s) after today (UTC), more than schedule.maxDaysAhead = ${opts.config.schedule.maxDaysAhead}. Nothing was changed.`,
     );
   }
-  if (readsInbox(planRun(opts.command, opts.interfaces)) && !fs.existsSync(opts.inbox)) {
+  // nightly and inbound reloads read the inbox; `run <outbound id>` may recompute from the store
+  if (planRun(opts.command, opts.interfaces).reload.length > 0 && !fs.existsSync(opts.inbox)) {
     throw new RunUsageError(`inbox folder ${opts.inbox} does not exist (--inbox); nothing was changed`);
   }
   const lock = acquireLock(`${path.resolve(opts.dbFile)}.lock`, { command: opts.command, businessDate: opts.businessDate });
