@@ -72,6 +72,26 @@ describe('issue 14.1: a typo must not block the calendar', () => {
     expect(real.stderr).not.toContain('refusing');
   });
 
+  it('a database of an earlier version: runs whose case extract was missing are marked as not decided by migration 60 (issue 14.1)', async () => {
+    const { migrate } = await import('../../src/store/db.ts');
+    const { MIGRATIONS } = await import('../../src/store/migrations.ts');
+    const db = new Database(':memory:');
+    try {
+      for (const m of MIGRATIONS.filter((x) => x.version < 60).sort((x, y) => x.version - y.version)) db.exec(m.sql);
+      db.pragma('user_version = 7');
+      const insert = db.prepare(`INSERT INTO runs (business_date, command, interfaces, status, exit_code, pid, started_at, summary) VALUES (?, 'nightly', '[]', 'COMPLETED_WITH_ERRORS', 1, 1, 'x', ?)`);
+      insert.run('2027-11-30', JSON.stringify({ problems: ['case-extract: missing for 2027-11-30 (x)', 'no rules run and no outbound file written for 2027-11-30: the case extract is missing or rejected; earlier outputs of 2027-11-30 are kept'] }));
+      insert.run('2026-11-20', JSON.stringify({ problems: ['edd: 4 rejected record(s), more than rejects.maxPerInterface = 0'] }));
+      migrate(db);
+      expect(db.prepare('SELECT business_date, decided FROM runs ORDER BY run_id').all()).toEqual([
+        { business_date: '2027-11-30', decided: 0 },
+        { business_date: '2026-11-20', decided: 1 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a business date after today beyond schedule.maxDaysAhead is refused with exit 2 before anything is recorded (issue 14.1)', async () => {
     const out = newOut();
     const future = daysFromToday(365);
