@@ -6,18 +6,21 @@
  * configuration error (nothing changed); 3 another run holds the lock (nothing changed).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig, loadConfigOver } from './config.ts';
+import { ConfigError, loadConfig, loadConfigOver, PACKAGE_ROOT } from './config.ts';
 import type { Config } from './config.ts';
-import { LockHeldError } from './runner/lock.ts';
-import { RerunRefusedError, runNight } from './runner/night.ts';
+import { acquireLock, LockHeldError } from './runner/lock.ts';
+import { RerunRefusedError, RunUsageError, runNight } from './runner/night.ts';
 import type { RunResult } from './runner/night.ts';
 import { isKnownInterface, INBOUND_IDS, OUTBOUND_IDS } from './interfaces.ts';
 import { validateFile } from './validate.ts';
 import { isCalendarDate } from './layout/csvSchema.ts';
 import { loadCountyMedianIncome, loadLicensingBoards } from './reference.ts';
-import { listRuns } from './runner/runs.ts';
+import { listRuns, voidRun, VoidRefusedError } from './runner/runs.ts';
+import type { RunHistoryRow } from './runner/runs.ts';
+import { openDb } from './store/db.ts';
 import { LayoutError } from './layout/schema.ts';
 import { layoutIds, loadLayout } from './layout/registry.ts';
 import { explain, ExplainInputError, formatExplanation } from './audit/explain.ts';
@@ -64,6 +67,30 @@ function addRunOptions(cmd: Command): Command {
     .option('--force', 'run the date even though later business dates have already run (they are not recomputed: rerun them in order afterwards)');
 }
 
+/** Who voids a run: the OS user (a container without a passwd entry has only a uid). */
+function operatorName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/** The location options as given (defaults left out), for the commands printed back to the operator. */
+function operatorArgs(flags: RunFlags): string[] {
+  const args = ['--inbox', flags.inbox, '--out', flags.out];
+  if (flags.db) args.push('--db', flags.db);
+  if (flags.config) args.push('--config', flags.config);
+  return args;
+}
+
+function formatRunRow(r: RunHistoryRow): string {
+  const status = r.voided ? 'VOIDED' : r.status;
+  const differs = (r.summary as { configDiffers?: { runId: number } } | null)?.configDiffers;
+  const config = `${r.config.sha256?.slice(0, 12) ?? '-'}${r.config.file ? ` ${path.basename(r.config.file)}` : r.config.sha256 ? ' (defaults)' : ''}${differs ? ` ≠ run ${differs.runId}` : ''}`;
+  return `${String(r.runId).padStart(5)}  ${r.businessDate}  ${r.command.padEnd(7)} ${(r.interfaces.join(',') || '-').padEnd(20)} ${status.padEnd(22)} ${String(r.exitCode ?? '-').padEnd(4)} ${r.startedAt.padEnd(24)} ${(r.endedAt ?? (r.status === 'RUNNING' ? '(running)' : '-')).padEnd(24)} ${config}${r.voided ? `  voided by ${r.voided.by} on ${r.voided.at}: ${r.voided.why}` : ''}\n`;
+}
+
 function printRun(result: RunResult, json: boolean | undefined, write: (s: string) => void): void {
   if (json) {
     write(`${JSON.stringify(result, null, 2)}\n`);
@@ -71,7 +98,9 @@ function printRun(result: RunResult, json: boolean | undefined, write: (s: strin
   }
   write(`csebatch run ${result.runId} for ${result.businessDate}: exit ${result.exitCode}\n`);
   for (const i of result.interfaces) {
-    const counts = i.read !== undefined ? ` read ${i.read}, loaded ${i.loaded}, rejected ${i.rejected}` : '';
+    // the rejects file's row count when it differs from the rejected lines (several problems on a line, file-level rows)
+    const rows = i.rejectRows !== undefined && i.rejectRows !== i.rejected ? ` (${i.rejectRows} row(s) in rejects/${i.interface}.rejects.csv)` : '';
+    const counts = i.read !== undefined ? ` read ${i.read}, loaded ${i.loaded}, rejected ${i.rejected}${rows}` : '';
     write(`  ${i.interface.padEnd(16)} ${i.status}${counts}${i.message ? ` (${i.message})` : ''}\n`);
   }
   for (const p of result.problems) write(`  problem: ${p}\n`);
@@ -95,7 +124,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('Nightly child support enforcement batch: match files in, enforcement decisions, partner files out.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .version((JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version, '-V, --version');
 
   /** Every layout is validated before any work: a broken layout stops the run before it changes anything. */
   const checkLayouts = () => {
@@ -117,6 +147,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       dbFile: flags.db ?? path.join(flags.out, 'csebatch.db'),
       config,
       force: flags.force ?? false,
+      ...(flags.config ? { configFile: flags.config } : {}),
+      operatorArgs: operatorArgs(flags),
     });
     printRun(result, flags.json, io.stdout);
     for (const w of result.warnings) io.stderr(`csebatch: warning: ${w}\n`);
@@ -144,16 +176,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .argument('<file>', 'the file to check')
     .addOption(new Option('--layout <id>', 'layout id').makeOptionMandatory())
     .option('--json', 'print the errors as JSON')
-    .action(async (file: string, flags: { layout: string; json?: boolean }) => {
+    .option('--unmask', 'show the rejected values in full (auditors only)')
+    .action(async (file: string, flags: { layout: string; json?: boolean; unmask?: boolean }) => {
       checkLayouts();
       if (!layoutIds().includes(flags.layout)) throw new UsageError(`unknown layout '${flags.layout}'; known: ${layoutIds().join(', ')}`);
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      const report = await validateFile(file, flags.layout);
+      if (!fs.statSync(file).isFile()) throw new UsageError(`${file} is not a regular file (a folder?); validate checks one file`);
+      const report = await validateFile(file, flags.layout, { unmask: flags.unmask ?? false });
       if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       else {
         for (const r of report.errors) {
           const pos = r.start === null ? '' : report.format === 'csv' ? ` column ${r.start}` : ` positions ${r.start}-${r.end}`;
-          io.stdout(`${report.file}:${r.line}: ${r.recordType || '(no record type)'}${r.field ? ` ${r.field}` : ''}${pos}: ${r.reason}: ${r.message}\n`);
+          // messages carry the masked value; --unmask adds the value as read
+          const value = r.value !== undefined ? ` (unmasked: '${r.value}')` : '';
+          io.stdout(`${report.file}:${r.line}: ${r.recordType || '(no record type)'}${r.field ? ` ${r.field}` : ''}${pos}: ${r.reason}: ${r.message}${value}\n`);
         }
         const lines = report.lines === null ? '' : `${report.lines} lines, `;
         io.stdout(`${report.file}: ${report.valid ? 'valid' : 'INVALID'} (${lines}${report.rejectedLines} rejected line(s), ${report.errors.length} error(s))\n`);
@@ -182,7 +218,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       });
       io.stdout(flags.json ? `${JSON.stringify(e, null, 2)}\n` : formatExplanation(e));
       if (e.decisions.length === 0) {
-        io.stderr(`csebatch: no decision for ${e.subject.kind} ${e.subject.id} on ${e.businessDate}\n`);
+        const dbFile = flags.db ?? path.join(flags.out, 'csebatch.db');
+        const ran = listRuns(dbFile, flags.date).some((r) => r.decided && !r.voided);
+        io.stderr(
+          ran
+            ? `csebatch: no decision for ${e.subject.kind} ${e.subject.id} on ${e.businessDate}\n`
+            : `csebatch: ${e.businessDate} has never run (no run that decided anything in ${dbFile}'s run history), so there is no decision for ${e.subject.kind} ${e.subject.id}\n`,
+        );
         exitCode = EXIT.FAILED;
       }
     });
@@ -225,19 +267,44 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('--out <dir>', 'output folder', './out')
     .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
     .option('--json', 'print as JSON')
-    .action((flags: { date?: string; out: string; db?: string; json?: boolean }) => {
+    .option('--void <run-id>', 'void a mistaken run (it no longer counts as run for the rerun refusal); needs --why', (v) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`expected a run id, got '${v}'`);
+      return Number(v);
+    })
+    .option('--why <text>', 'why the run is voided (recorded in the run history with who voided it)')
+    .action((flags: { date?: string; out: string; db?: string; json?: boolean; void?: number; why?: string }) => {
       const dbFile = flags.db ?? path.join(flags.out, 'csebatch.db');
+      if (flags.void !== undefined) {
+        if (!flags.why?.trim()) throw new UsageError('runs --void RUN_ID needs --why TEXT (recorded in the run history)');
+        if (!fs.existsSync(dbFile)) throw new UsageError(`no database at ${dbFile} (use --db or --out)`);
+        const who = operatorName();
+        const lock = acquireLock(`${path.resolve(dbFile)}.lock`, { command: 'runs --void', businessDate: '' });
+        try {
+          const db = openDb(dbFile);
+          try {
+            const v = voidRun(db, flags.void, who, flags.why, new Date().toISOString());
+            io.stdout(`run ${flags.void} (${v.businessDate}) voided by ${v.by} at ${v.at}: ${v.why}\n`);
+          } finally {
+            db.close();
+          }
+        } finally {
+          lock.release();
+        }
+        return;
+      }
       const runs = fs.existsSync(dbFile) ? listRuns(dbFile, flags.date) : [];
       if (flags.json) {
         io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
         return;
       }
-      if (runs.length === 0) io.stdout('no runs\n');
-      for (const r of runs) {
-        io.stdout(
-          `${String(r.runId).padStart(5)}  ${r.businessDate}  ${r.command.padEnd(7)} ${r.interfaces.join(',').padEnd(20)} ${r.status.padEnd(22)} exit ${r.exitCode ?? '-'}  ${r.startedAt} → ${r.endedAt ?? '(running)'}\n`,
-        );
+      if (runs.length === 0) {
+        io.stdout('no runs\n');
+        return;
       }
+      io.stdout(
+        `${'run'.padStart(5)}  ${'date'.padEnd(10)}  ${'command'.padEnd(7)} ${'interfaces'.padEnd(20)} ${'status'.padEnd(22)} ${'exit'.padEnd(4)} ${'started (UTC)'.padEnd(24)} ${'ended (UTC)'.padEnd(24)} config\n`,
+      );
+      for (const r of runs) io.stdout(formatRunRow(r));
     });
 
   program
@@ -350,6 +417,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       e instanceof UsageError ||
       e instanceof LayoutError ||
       e instanceof RerunRefusedError ||
+      e instanceof RunUsageError ||
+      e instanceof VoidRefusedError ||
       e instanceof ExplainInputError ||
       e instanceof DiffInputError ||
       e instanceof ManifestError ||

@@ -6,6 +6,7 @@
  * over these defaults; relative paths in it are relative to that file. Defaults point at the
  * reference files shipped in `schemas/reference/`.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,6 +150,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    schedule: z
+      .object({
+        /**
+         * A business date more than this many days after today's date (UTC) is refused before
+         * anything is recorded (exit 2): a typo such as 2027 for 2026 must not run, or block the
+         * calendar (issue 14.1). The nightly job normally runs yesterday's date.
+         */
+        maxDaysAhead: days.default(1),
+      })
+      .strict()
+      .prefault({}),
     rejects: z
       .object({
         /** Rejected inbound records tolerated per interface before the run exits 1 (0: any reject). */
@@ -252,4 +264,52 @@ export function loadConfig(file?: string): Config {
 export function loadConfigOver(base: string | undefined, overlay: string): Config {
   const merged = deepMerge(base ? readConfigFile(base) : {}, readConfigFile(overlay));
   return checkReferencePaths(parseConfig(merged, overlay), overlay);
+}
+
+/** Object keys sorted at every level: one JSON text per configuration. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+export interface ConfigIdentity {
+  /** sha256 of `json` */
+  sha256: string;
+  /** the effective configuration, keys sorted, reference files as `sha256:<hex of their content>` */
+  json: string;
+}
+
+/**
+ * What identifies the configuration a night ran under (issue 14.9): every value, with each
+ * reference file replaced by the hash of its content, so the identity does not depend on where
+ * the files are installed but changes when a table does.
+ */
+export function configIdentity(config: Config): ConfigIdentity {
+  const copy = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
+  for (const [section, key] of PATH_KEYS) {
+    const p = copy[section]![key] as string;
+    copy[section]![key] = `sha256:${crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`;
+  }
+  const json = JSON.stringify(canonical(copy));
+  return { sha256: crypto.createHash('sha256').update(json).digest('hex'), json };
+}
+
+/** Dotted keys whose values differ between two canonical configuration texts (leaves and arrays compared whole). */
+export function configKeysThatDiffer(a: string, b: string): string[] {
+  const flat = (v: unknown, prefix: string, out: Map<string, string>) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) flat(x, prefix ? `${prefix}.${k}` : k, out);
+    } else out.set(prefix, JSON.stringify(v));
+    return out;
+  };
+  const fa = flat(JSON.parse(a), '', new Map());
+  const fb = flat(JSON.parse(b), '', new Map());
+  return [...new Set([...fa.keys(), ...fb.keys()])].filter((k) => fa.get(k) !== fb.get(k)).sort();
 }

@@ -177,6 +177,13 @@ async function keyedRecords(file: string, layoutId: string, codec: CompiledLayou
   } catch (e) {
     throw new DiffInputError(`cannot read ${file}: ${(e as Error).message}`);
   }
+  // A file of another layout would show as every line removed and added: say so instead (issue 14.10).
+  if (out.length > 0 && !out.some((r) => r.record !== null && r.text.length === codec.recordLength)) {
+    throw new DiffInputError(
+      `${file} is not a ${layoutId} file: none of its ${out.length} line(s) is a ${layoutId} record of ${codec.recordLength} bytes ` +
+        `(line 1 has ${out[0]!.text.length} bytes); check --layout`,
+    );
+  }
   return out;
 }
 

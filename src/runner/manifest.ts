@@ -33,6 +33,12 @@ export interface Manifest {
   inputs: ManifestInput[];
   outputs: ManifestOutput[];
   summary: Record<string, unknown>;
+  /**
+   * The effective configuration the outputs were decided under (issue 14.9): the sha256 of its
+   * canonical form (src/config.ts configIdentity) and the --config file's name (null: the
+   * defaults). The run history keeps the full path and every run's configuration.
+   */
+  configuration: { sha256: string | null; file: string | null };
 }
 
 export function buildManifest(db: Db, businessDate: string): Manifest {
@@ -55,11 +61,21 @@ export function buildManifest(db: Db, businessDate: string): Manifest {
     .prepare('SELECT section, summary FROM summaries WHERE business_date = ? ORDER BY section')
     .all(businessDate) as Array<{ section: string; summary: string }>;
   for (const r of rows) summary[r.section] = JSON.parse(r.summary);
+  // the latest run of D that decided (else the latest run): the configuration of D's outputs
+  const run = db
+    .prepare(
+      `SELECT config_sha256, config_file FROM runs
+       WHERE business_date = ? AND voided_at IS NULL AND config_sha256 IS NOT NULL
+       ORDER BY decided DESC, run_id DESC LIMIT 1`,
+    )
+    .get(businessDate) as { config_sha256: string; config_file: string | null } | undefined;
   return {
     businessDate,
     inputs: inputs.map((i) => ({ ...i, file: path.posix.join(i.interface, i.file) })),
     outputs,
     summary,
+    // a file name only: the manifest carries no absolute path (byte-identical wherever it runs)
+    configuration: { sha256: run?.config_sha256 ?? null, file: run?.config_file ? path.basename(run.config_file) : null },
   };
 }
 

@@ -430,5 +430,30 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 60,
+    description: 'run history: whether a run decided anything, voided runs (who, when, why), the configuration used',
+    sql: `
+      -- 1 when the run decided at least one mechanism on a good snapshot of its date: only such runs
+      -- (and crashed ones that left decisions) make an earlier date's rerun refused (issue 14.1).
+      -- Runs recorded before this column: those whose case extract was missing or rejected said so
+      -- in their problems and decided nothing.
+      ALTER TABLE runs ADD COLUMN decided INTEGER NOT NULL DEFAULT 1;
+      UPDATE runs SET decided = 0
+       WHERE summary IS NOT NULL AND json_valid(summary)
+         AND EXISTS (SELECT 1 FROM json_each(summary, '$.problems') WHERE value LIKE 'no rules run%');
+      -- A run voided by an operator (\`runs --void RUN_ID --why TEXT\`): kept in the history, no
+      -- longer counts for the rerun refusal. voided_at is wall clock (run history only).
+      ALTER TABLE runs ADD COLUMN voided_at TEXT;
+      ALTER TABLE runs ADD COLUMN voided_by TEXT;
+      ALTER TABLE runs ADD COLUMN void_reason TEXT;
+      -- The effective configuration of the run: sha256 of its canonical JSON (reference files by
+      -- their content hash), the canonical JSON itself (to name the keys a rerun changes) and the
+      -- --config file given (absolute path; NULL for the defaults).
+      ALTER TABLE runs ADD COLUMN config_sha256 TEXT;
+      ALTER TABLE runs ADD COLUMN config_json TEXT;
+      ALTER TABLE runs ADD COLUMN config_file TEXT;
+    `,
+  },
   // next migration here
 ];
