@@ -18,6 +18,7 @@ import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
 import { CHILD_FIELDS, firstChildrenSql, OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
 import { insertTasks } from './tasks.ts';
+import { hasMailingAddressSql } from './address.ts';
 
 export const IWO_MECHANISM = 'iwo';
 export const EMPLOYER_SOURCE = 'employer';
@@ -75,8 +76,6 @@ export const EMPLOYER_ORDERS_IN_FORCE_SQL = `
   CROSS JOIN iwo_ledger l ON l.business_date = latest.business_date AND l.source = :source AND l.ledger_key = latest.ledger_key
   WHERE l.action IN ('ORG', 'AMD')`;
 
-const blank = (col: string): string => `coalesce(trim(${col}), '') = ''`;
-
 export function decideEmployerIwos(db: Db, businessDate: string, config: Config): void {
   const c = config.iwo;
   const gateSql = firstGateSql(EMPLOYER_IWO_GATES.filter((g) => g !== 'NO_OPEN_CASE'));
@@ -95,7 +94,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
             c.employer_id, e.line AS employer_line, e.fein AS employer_fein,
             CASE WHEN length(e.fein) = 9 AND e.fein NOT GLOB '*[^0-9]*' THEN e.fein END AS fein,
             e.name AS employer_name, e.address_line1, e.address_line2, e.city, e.state, e.zip,
-            (${blank('e.address_line1')} OR ${blank('e.city')} OR ${blank('e.state')} OR ${blank('e.zip')}) AS incomplete,
+            NOT (${hasMailingAddressSql('e')}) AS incomplete,
             c.monthly_current_support AS current_cents, c.monthly_arrears_payment AS arrears_cents,
             cf.days_delinquent, p.supports_other_dependents AS other_dependents,
             c.order_id, c.tribunal,

@@ -35,6 +35,7 @@ import { loadPayers, PAYER_CALPERS, PAYER_EDD, PAYERS_FILE, stagePayers } from '
 import { CHILD_FIELDS, firstChildrenSql, MAX_CHILDREN, OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
 import { IWO_MECHANISM } from './iwoEmployer.ts';
 import { insertTasks } from './tasks.ts';
+import { hasMailingAddressSql } from './address.ts';
 
 /**
  * Reason codes of match IWOs after the gates, in the order each source applies them.
@@ -85,6 +86,9 @@ const REC_COLUMNS = `source, ledger_key, person_id, interface, file, sha256, lin
 /** ZIP of 5 or 9 digits into the e-IWO zip5 / extension. */
 const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
 const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
+
+/** A payer record (DIR administrator, insurer: columns name, line1, city, state, zip of `r`) the order cannot be mailed to. */
+const PAYER_INCOMPLETE = `(r.name IS NULL OR NOT (${hasMailingAddressSql('r', { line1: 'line1', city: 'city', state: 'state', zip: 'zip' })}))`;
 
 /** Percent of an amount in cents, rounded half-up to the cent (amounts are never negative). */
 const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} + 50) / 100`;
@@ -172,10 +176,9 @@ function dirSql(c: Config['iwo']): string {
      CASE WHEN coalesce(cs.current_support_cents, 0) <= 0 AND o.total <= 0 THEN 'NOTHING_OWED'
           WHEN ${amount} <= 0 THEN 'NO_BENEFIT_AMOUNT'
           WHEN r.fein IS NULL THEN 'NO_FEIN'
-          WHEN r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL THEN 'EMPLOYER_INCOMPLETE' END,
+          WHEN ${PAYER_INCOMPLETE} THEN 'EMPLOYER_INCOMPLETE' END,
      -- an administrator the order cannot be sent to needs a caseworker (6.1: incomplete payer → task OTHER)
-     CASE WHEN r.fein IS NULL OR r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL
-          THEN 'OTHER' END,
+     CASE WHEN r.fein IS NULL OR ${PAYER_INCOMPLETE} THEN 'OTHER' END,
      json_object('claimNumber', r.rec_key, 'benefitType', 'TD', 'claimStatus', r.claim_status,
                  'weeklyBenefitRateCents', r.rate, 'withholdPercent', ${pct})`,
   );
@@ -183,7 +186,6 @@ function dirSql(c: Config['iwo']): string {
 
 function insuranceSql(c: Config['iwo']): string {
   const amount = 'min(o.total, r.payment)';
-  const insurerIncomplete = 'r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL';
   return sourceSql(
     'ocss-im',
     `SELECT s.person_id || '|' || x.insurerIdentifier || '|' || x.claimNumber AS rec_key, s.person_id, f.file, f.sha256, x.line,
@@ -207,8 +209,8 @@ function insuranceSql(c: Config['iwo']): string {
           WHEN r.claim_status NOT IN ('O', 'S') THEN 'CLAIM_CLOSED'
           WHEN o.total <= 0 THEN 'NOTHING_OWED'
           WHEN NOT r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN 'INSURER_NOT_FEIN'
-          WHEN ${insurerIncomplete} THEN 'EMPLOYER_INCOMPLETE' END,
-     CASE WHEN NOT r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' OR ${insurerIncomplete}
+          WHEN ${PAYER_INCOMPLETE} THEN 'EMPLOYER_INCOMPLETE' END,
+     CASE WHEN NOT r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' OR ${PAYER_INCOMPLETE}
           THEN 'INSURANCE_SETTLEMENT_FOLLOWUP' END,
      json_object('insurerId', r.insurer_id, 'claimNumber', r.claim_number, 'claimType', r.claim_type,
                  'claimStatus', r.claim_status, 'estimatedPaymentCents', r.payment,

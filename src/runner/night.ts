@@ -103,12 +103,13 @@ export interface RunPlan {
 export function planRun(command: 'nightly' | 'run', ids: string[]): RunPlan {
   if (command === 'nightly') return { reload: INBOUND_IDS, mechanisms: MECHANISMS };
   const reload = INBOUND_IDS.filter((id) => ids.includes(id));
-  const mechanisms = MECHANISMS.filter(
+  const chosen = MECHANISMS.filter(
     (m) =>
       ids.includes(CASE_EXTRACT) ||
       m.inputs.some((i) => ids.includes(i)) ||
       m.outputs.some((o) => ids.includes(o)),
   );
+  const mechanisms = chosen.some((m) => !m.followsOthers) ? MECHANISMS.filter((m) => chosen.includes(m) || m.followsOthers) : chosen;
   return { reload, mechanisms };
 }
 
