@@ -8,7 +8,7 @@ import { FormatError } from '../layout/codec.ts';
 import { createFileFormatter } from '../layout/controls.ts';
 import type { FileFormatter } from '../layout/controls.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
-import type { OutboundFile } from './outputs.ts';
+import type { OutboundFile, TruncatedLine } from './outputs.ts';
 import { LineSpool } from './spool.ts';
 
 export class FixedWidthFileBuilder {
@@ -18,6 +18,8 @@ export class FixedWidthFileBuilder {
   private readonly formatter: FileFormatter;
   private controls: Record<string, FieldValue> = {};
   private truncated = 0;
+  private readonly truncatedFields: Record<string, number> = {};
+  private readonly truncatedLines: TruncatedLine[] = [];
 
   constructor(
     private readonly compiled: CompiledLayout,
@@ -59,6 +61,13 @@ export class FixedWidthFileBuilder {
     this.lastLine = line;
     this.records[recordName] = (this.records[recordName] ?? 0) + 1;
     this.truncated += truncated.length;
+    if (truncated.length > 0) {
+      for (const f of truncated) {
+        const key = `${recordName}.${f}`;
+        this.truncatedFields[key] = (this.truncatedFields[key] ?? 0) + 1;
+      }
+      this.truncatedLines.push({ line: this.spool.lines, record: recordName, fields: [...truncated] });
+    }
     return this.spool.lines;
   }
 
@@ -88,6 +97,8 @@ export class FixedWidthFileBuilder {
       records: { ...this.records },
       controls: this.controls,
       truncated: this.truncated,
+      truncatedFields: { ...this.truncatedFields },
+      truncatedLines: this.truncatedLines,
     };
   }
 }
