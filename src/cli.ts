@@ -23,6 +23,8 @@ import { layoutIds, loadLayout } from './layout/registry.ts';
 import { explain, ExplainInputError, formatExplanation } from './audit/explain.ts';
 import { DiffInputError, diffFiles, formatDiff } from './audit/diff.ts';
 import { formatVerify, ManifestError, verifyManifest } from './audit/verify.ts';
+import { formatRunSummary } from './runner/closingSummary.ts';
+import { setProgressSink } from './io/progress.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -59,27 +61,22 @@ function addRunOptions(cmd: Command): Command {
 }
 
 function printRun(result: RunResult, json: boolean | undefined, write: (s: string) => void): void {
-  if (json) {
-    write(`${JSON.stringify(result, null, 2)}\n`);
-    return;
-  }
-  write(`csebatch run ${result.runId} for ${result.businessDate}: exit ${result.exitCode}\n`);
-  for (const i of result.interfaces) {
-    const counts = i.read !== undefined ? ` read ${i.read}, loaded ${i.loaded}, rejected ${i.rejected}` : '';
-    write(`  ${i.interface.padEnd(16)} ${i.status}${counts}${i.message ? ` (${i.message})` : ''}\n`);
-  }
-  for (const p of result.problems) write(`  problem: ${p}\n`);
-  write(`  outputs: ${result.outDir}\n  log: ${result.logFile}\n`);
+  write(json ? `${JSON.stringify(result, null, 2)}\n` : formatRunSummary(result));
 }
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** stderr is a terminal: long steps show progress lines there (off a terminal only the summary) */
+  stderrIsTTY?: boolean;
 }
 
 const processIo: CliIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  get stderrIsTTY() {
+    return process.stderr.isTTY === true;
+  },
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can call it). */
@@ -242,6 +239,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stdout(`${JSON.stringify(loadConfig(flags.config), null, 2)}\n`);
     });
 
+  setProgressSink({ isTTY: io.stderrIsTTY === true, write: io.stderr });
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -268,5 +266,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     io.stderr(`csebatch: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.FAILED;
+  } finally {
+    setProgressSink(null);
   }
 }

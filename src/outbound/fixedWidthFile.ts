@@ -10,6 +10,8 @@ import type { FileFormatter } from '../layout/controls.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
 import type { OutboundFile, TruncatedLine } from './outputs.ts';
 import { LineSpool } from './spool.ts';
+import { progress } from '../io/progress.ts';
+import type { Progress } from '../io/progress.ts';
 
 export class FixedWidthFileBuilder {
   private readonly spool: LineSpool;
@@ -20,6 +22,8 @@ export class FixedWidthFileBuilder {
   private truncated = 0;
   private readonly truncatedFields: Record<string, number> = {};
   private readonly truncatedLines: TruncatedLine[] = [];
+  /** records written so far, on a terminal only (src/io/progress.ts) */
+  private readonly bar: Progress;
 
   constructor(
     private readonly compiled: CompiledLayout,
@@ -30,6 +34,7 @@ export class FixedWidthFileBuilder {
   ) {
     this.spool = new LineSpool(spoolDir, fileName);
     this.formatter = createFileFormatter(compiled);
+    this.bar = progress(`writing ${fileName}`);
     for (const r of compiled.records) this.records[r.name] = 0;
   }
 
@@ -60,6 +65,7 @@ export class FixedWidthFileBuilder {
     this.spool.push(line);
     this.lastLine = line;
     this.records[recordName] = (this.records[recordName] ?? 0) + 1;
+    if ((this.spool.lines & 0x3ff) === 0) this.bar.tick(this.spool.lines);
     this.truncated += truncated.length;
     if (truncated.length > 0) {
       for (const f of truncated) {
@@ -90,6 +96,7 @@ export class FixedWidthFileBuilder {
   }
 
   result(): OutboundFile {
+    this.bar.done(`${this.spool.lines.toLocaleString('en-US')} records`);
     return {
       interface: this.interfaceId,
       file: this.fileName,
