@@ -13,7 +13,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
-import { insertTasks } from './tasks.ts';
+import { caseExtractSourceSql, insertTasks } from './tasks.ts';
 import { countOutcomes } from './summary.ts';
 import type { OutcomeCounts } from './summary.ts';
 import { clearMechanismDate } from './ledger.ts';
@@ -24,10 +24,7 @@ export const NO_ADDRESS = 'NO_ADDRESS';
 export const LOCATE_ADDRESS = 'LOCATE_ADDRESS';
 export const ADDRESS_MECHANISM = 'address';
 
-/**
- * The columns of a mailing address, as one table names them. `PARTICIPANT_ADDRESS` and the
- * employers' columns are those of `ce_participants` / `ce_employers`.
- */
+/** The columns of a mailing address, as one table names them. */
 export interface AddressColumns {
   line1: string;
   city: string;
@@ -35,13 +32,14 @@ export interface AddressColumns {
   zip: string;
 }
 
-export const PARTICIPANT_ADDRESS: AddressColumns = { line1: 'address_line1', city: 'city', state: 'state', zip: 'zip' };
+/** ce_participants and ce_employers (case extract) name them alike. */
+export const CASE_EXTRACT_ADDRESS: AddressColumns = { line1: 'address_line1', city: 'city', state: 'state', zip: 'zip' };
 
 const blank = (expr: string): string => `coalesce(trim(${expr}), '') = ''`;
 const col = (alias: string, name: string): string => (alias === '' ? name : `${alias}.${name}`);
 
 /** SQL boolean: the row `alias` has a usable mailing address (line 1, city, state and ZIP non-blank). */
-export function hasMailingAddressSql(alias: string, c: AddressColumns = PARTICIPANT_ADDRESS): string {
+export function hasMailingAddressSql(alias: string, c: AddressColumns = CASE_EXTRACT_ADDRESS): string {
   return `NOT (${blank(col(alias, c.line1))} OR ${blank(col(alias, c.city))} OR ${blank(col(alias, c.state))} OR ${blank(col(alias, c.zip))})`;
 }
 
@@ -50,7 +48,7 @@ export function hasMailingAddressSql(alias: string, c: AddressColumns = PARTICIP
  * and which of them are blank, e.g. {"of":"obligor","fieldsLookedAt":["address_line1","city",
  * "state","zip"],"missing":["city","zip"]}.
  */
-export function addressFactsSql(alias: string, of: 'obligor' | 'employer' | 'institution', c: AddressColumns = PARTICIPANT_ADDRESS): string {
+export function addressFactsSql(alias: string, of: 'obligor' | 'employer' | 'institution', c: AddressColumns = CASE_EXTRACT_ADDRESS): string {
   const fields = [c.line1, c.city, c.state, c.zip];
   const missing = fields.map((f) => `CASE WHEN ${blank(col(alias, f))} THEN '${f}' END`).join(', ');
   return `json_object('of', '${of}', 'fieldsLookedAt', json_array(${fields.map((f) => `'${f}'`).join(', ')}),
@@ -86,9 +84,7 @@ export function decideLocateAddress(db: Db, businessDate: string, config: Config
     ADDRESS_MECHANISM,
     `SELECT '${LOCATE_ADDRESS}' AS task_type, '${NO_ADDRESS}' AS reason,
             o.primary_case_id AS case_id, o.primary_lcsa_code AS lcsa_code, p.person_id,
-            'case-extract' AS source_interface, 'participants.csv' AS source_file,
-            (SELECT f.sha256 FROM inbound_files f
-              WHERE f.business_date = :d AND f.interface = 'case-extract' AND f.file = 'participants.csv') AS source_sha256,
+            ${caseExtractSourceSql('participants.csv')},
             p.line AS source_line, NULL AS amount_cents, p.person_id AS subject_key
      FROM (SELECT DISTINCT person_id FROM decisions
            WHERE business_date = :d AND outcome = 'SUPPRESS' AND reason_codes = '${NO_ADDRESS}'

@@ -17,7 +17,7 @@ import type { Db } from '../store/db.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
 import { CHILD_FIELDS, firstChildrenSql, OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
-import { insertTasks } from './tasks.ts';
+import { caseExtractSourceSql, insertTasks } from './tasks.ts';
 import { hasMailingAddressSql } from './address.ts';
 
 export const IWO_MECHANISM = 'iwo';
@@ -297,9 +297,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
   insertTasks(db, businessDate, IWO_MECHANISM, `
       SELECT 'OTHER' AS task_type, 'EMPLOYER_INCOMPLETE' AS reason,
              o.primary_case_id AS case_id, o.primary_lcsa_code AS lcsa_code, x.person_id,
-             'case-extract' AS source_interface, '${EMPLOYERS_FILE}' AS source_file,
-             (SELECT f.sha256 FROM inbound_files f
-              WHERE f.business_date = :d AND f.interface = 'case-extract' AND f.file = '${EMPLOYERS_FILE}') AS source_sha256,
+             ${caseExtractSourceSql(EMPLOYERS_FILE)},
              x.employer_line AS source_line, NULL AS amount_cents, x.subject_key
       FROM (SELECT e.*, row_number() OVER (PARTITION BY e.employer_line ORDER BY e.case_id) AS rn
             FROM iwo_emp e WHERE e.reason = 'EMPLOYER_INCOMPLETE' AND e.action = 'SUPPRESS') x

@@ -19,7 +19,7 @@ import { firstGateSql } from './derived.ts';
 import { firstChildrenSql } from './iwoDtl.ts';
 import { clearMechanismDate } from './ledger.ts';
 import { addressFactsSql, hasMailingAddressSql, taskRaisedWithinSql } from './address.ts';
-import { insertTasks } from './tasks.ts';
+import { caseExtractSourceSql, insertTasks } from './tasks.ts';
 
 /**
  * A notice that would be sent tonight for a case with no child in children.csv (child 1 is
@@ -27,7 +27,6 @@ import { insertTasks } from './tasks.ts';
  * `tasks.noChildOnFileDays`, citing the case's cases.csv line, so a caseworker records the children.
  */
 export const NO_CHILD_ON_FILE = 'NO_CHILD_ON_FILE';
-const EMPLOYER_ADDRESS = { line1: 'address_line1', city: 'city', state: 'state', zip: 'zip' };
 
 export const NMSN_MECHANISM = 'nmsn';
 
@@ -91,8 +90,8 @@ export function decideNmsn(db: Db, businessDate: string, config: Config): void {
             c.case_id || '|' || coalesce(nullif(trim(coalesce(e.fein, '')), ''), '') AS subject_key,
             cf.is_open, o.deceased, o.bankruptcy_active, o.incarceration_relief,
             c.line AS case_line, p.line AS participant_line, e.line AS employer_line,
-            ${hasMailingAddressSql('e', EMPLOYER_ADDRESS)} AS employer_has_address,
-            ${addressFactsSql('e', 'employer', EMPLOYER_ADDRESS)} AS employer_address_facts,
+            ${hasMailingAddressSql('e')} AS employer_has_address,
+            ${addressFactsSql('e', 'employer')} AS employer_address_facts,
             coalesce(${caseGateSql(['BANKRUPTCY_STAY', 'INCARCERATION_RELIEF'])},
                      CASE WHEN nullif(trim(coalesce(e.fein, '')), '') IS NULL THEN 'NO_FEIN'
                           -- the notice identifies the employee by SSN (required field): none, no notice
@@ -169,9 +168,7 @@ function raiseNoChildTasks(db: Db, businessDate: string, days: number): void {
   insertTasks(db, businessDate, NMSN_MECHANISM, `
       SELECT 'OTHER' AS task_type, '${NO_CHILD_ON_FILE}' AS reason,
              o.primary_case_id AS case_id, o.primary_lcsa_code AS lcsa_code, s.person_id,
-             'case-extract' AS source_interface, 'cases.csv' AS source_file,
-             (SELECT f.sha256 FROM inbound_files f
-              WHERE f.business_date = :d AND f.interface = 'case-extract' AND f.file = 'cases.csv') AS source_sha256,
+             ${caseExtractSourceSql('cases.csv')},
              s.case_line AS source_line, NULL AS amount_cents, s.subject_key
       FROM nmsn_subject s
       JOIN obligor_facts o ON o.person_id = s.person_id
