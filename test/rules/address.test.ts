@@ -21,6 +21,8 @@ import { buildNmsn } from '../../src/outbound/nmsn.ts';
 import { MECHANISMS } from '../../src/interfaces.ts';
 import { planRun } from '../../src/runner/night.ts';
 import { caseRow, D, decisions, person, World } from '../helpers/world.ts';
+import { licenseLedgerRow } from '../helpers/licenseLedger.ts';
+import { decodeRecords } from '../helpers/records.ts';
 
 const config = parseConfig({});
 let w: World;
@@ -132,6 +134,23 @@ describe('NO_ADDRESS: cswn, license, lien', () => {
     });
     decideAll();
     expect(decisions(w.db, 'lien')[0]).toMatchObject({ outcome: 'NO_CHANGE', reason_codes: '' });
+  });
+});
+
+describe('a license release is never held back for a missing address', () => {
+  it('a certified obligor who became compliant and lost the address is released under the address the A was sent with', () => {
+    w.addPerson(person('P1', { ssn: '111223333', address_line1: null, city: null, zip: null }));
+    w.addCase(caseRow('C1', 'P1', { oldest_unpaid_due_date: '2026-11-01' })); // 19 days: compliant
+    w.addLicense('P1', 'DMV', { line: 2 });
+    const sent = { addressLine1: '9 OLD RD', addressLine2: null, city: 'FRESNO', state: 'CA', zip: '93721' };
+    w.addRow('license_ledger', licenseLedgerRow('2026-10-01', 'P1', 'DMV', { ssn: '111223333', dtl_values: JSON.stringify(sent) }));
+    computeDerivedFacts(w.db, D, config);
+    decideLicense(w.db, D, config);
+    expect(decisions(w.db, 'license')[0]).toMatchObject({ outcome: 'RELEASE', reason_codes: 'NOT_DELINQUENT' });
+    const build = buildLicenseSlm(w.db, D, config);
+    expect(build.unwritable).toBe(0);
+    const detail = decodeRecords('license-slm', build.files[0]!.content as readonly string[]).find((r) => r.record === 'detail')!;
+    expect(detail.values).toMatchObject({ transactionType: 'R', addressLine1: '9 OLD RD', city: 'FRESNO', state: 'CA', zip: '93721' });
   });
 });
 
