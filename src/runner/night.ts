@@ -377,7 +377,7 @@ function runMechanism(
   for (const f of files) {
     writeOutbound(db, outDir, d, f);
     outcomes.push({ interface: f.interface, status: 'written', records: recordCount(f) });
-    log.info({ interface: f.interface, file: f.file, records: f.records, truncated: f.truncated }, 'outbound file written');
+    log.info({ interface: f.interface, file: f.file, records: f.records, truncated: f.truncated, truncatedFields: f.truncatedFields }, 'outbound file written');
   }
   if (unwritable > 0) {
     problems.push(`${m.id}: ${unwritable} record(s) could not be written (UNWRITABLE_VALUE); see the decisions of ${d}`);
