@@ -32,6 +32,8 @@ import { formatWhatIf, renderWhatIfHtml, whatIf, WhatIfInputError } from './repo
 import { writeFileAtomic } from './io/atomicWrite.ts';
 import { reportFromFile, ReportInputError } from './reports/collections.ts';
 import { formatReport, renderReportHtml } from './reports/reportView.ts';
+import { formatRunSummary } from './runner/closingSummary.ts';
+import { setProgressSink } from './io/progress.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -92,29 +94,22 @@ function formatRunRow(r: RunHistoryRow): string {
 }
 
 function printRun(result: RunResult, json: boolean | undefined, write: (s: string) => void): void {
-  if (json) {
-    write(`${JSON.stringify(result, null, 2)}\n`);
-    return;
-  }
-  write(`csebatch run ${result.runId} for ${result.businessDate}: exit ${result.exitCode}\n`);
-  for (const i of result.interfaces) {
-    // the rejects file's row count when it differs from the rejected lines (several problems on a line, file-level rows)
-    const rows = i.rejectRows !== undefined && i.rejectRows !== i.rejected ? ` (${i.rejectRows} row(s) in rejects/${i.interface}.rejects.csv)` : '';
-    const counts = i.read !== undefined ? ` read ${i.read}, loaded ${i.loaded}, rejected ${i.rejected}${rows}` : '';
-    write(`  ${i.interface.padEnd(16)} ${i.status}${counts}${i.message ? ` (${i.message})` : ''}\n`);
-  }
-  for (const p of result.problems) write(`  problem: ${p}\n`);
-  write(`  outputs: ${result.outDir}\n  log: ${result.logFile}\n`);
+  write(json ? `${JSON.stringify(result, null, 2)}\n` : formatRunSummary(result));
 }
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** stderr is a terminal: long steps show progress lines there (off a terminal only the summary) */
+  stderrIsTTY?: boolean;
 }
 
 const processIo: CliIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  get stderrIsTTY() {
+    return process.stderr.isTTY === true;
+  },
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can call it). */
@@ -400,6 +395,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stdout(`${JSON.stringify(loadConfig(flags.config), null, 2)}\n`);
     });
 
+  setProgressSink({ isTTY: io.stderrIsTTY === true, write: io.stderr });
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -431,5 +427,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     io.stderr(`csebatch: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.FAILED;
+  } finally {
+    setProgressSink(null);
   }
 }

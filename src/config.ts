@@ -161,6 +161,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    tasks: z
+      .object({
+        /** An obligor without a usable mailing address gets a LOCATE_ADDRESS task at most once in this many days. */
+        locateAddressDays: z.number().int().positive().default(30),
+        /** An NMSN case with no child on file gets its task (OTHER, NO_CHILD_ON_FILE) at most once in this many days. */
+        noChildOnFileDays: z.number().int().positive().default(30),
+      })
+      .strict()
+      .prefault({}),
     rejects: z
       .object({
         /** Rejected inbound records tolerated per interface before the run exits 1 (0: any reject). */

@@ -28,6 +28,7 @@ import { buildLien } from './outbound/lien.ts';
 import { buildCswn } from './outbound/cswn.ts';
 import { CSLN_MECHANISM, CSLN_SUBMISSION, decideCsln, summarizeCsln } from './rules/csln.ts';
 import { buildCslnSubmission } from './outbound/cslnSubmission.ts';
+import { ADDRESS_MECHANISM, decideLocateAddress, summarizeLocateAddress } from './rules/address.ts';
 
 /** The case extract: required every night, all-or-nothing (DOMAIN 3). */
 export const CASE_EXTRACT = 'case-extract';
@@ -86,6 +87,8 @@ export interface Mechanism {
   decide(db: Db, businessDate: string, config: Config, ctx: RunContext): void;
   /** the counts and amounts the manifest summary shows, read back from the store */
   summarize(db: Db, businessDate: string): Record<string, unknown>;
+  /** decided from the other mechanisms' decisions of D: planned (last) whenever any other one runs */
+  followsOthers?: boolean;
 }
 
 export interface OutboundInterface {
@@ -129,6 +132,15 @@ export const MECHANISMS: Mechanism[] = [
   { id: CSLN_MECHANISM, inputs: [], outputs: [CSLN_SUBMISSION], decide: decideCsln, summarize: (db, d) => ({ ...summarizeCsln(db, d) }) },
   // Runs every night (closure dates); its file only on month ends or `run metro2` (DOMAIN 6.8).
   { id: METRO2_MECHANISM, inputs: [], outputs: ['metro2'], decide: decideMetro2, summarize: (db, d) => ({ ...summarizeMetro2(db, d) }) },
+  // One LOCATE_ADDRESS task per obligor suppressed NO_ADDRESS by any mechanism of D (src/rules/address.ts).
+  {
+    id: ADDRESS_MECHANISM,
+    inputs: [],
+    outputs: [],
+    decide: decideLocateAddress,
+    summarize: (db, d) => ({ ...summarizeLocateAddress(db, d) }),
+    followsOthers: true,
+  },
 ];
 
 export const OUTBOUND: OutboundInterface[] = [

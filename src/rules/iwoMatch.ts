@@ -36,6 +36,7 @@ import { CHILD_FIELDS, firstChildrenSql, MAX_CHILDREN, OTHER_OBLIGATIONS_ZERO, T
 import { IWO_MECHANISM } from './iwoEmployer.ts';
 import { insertTasks } from './tasks.ts';
 import { cslnAmbiguousSql, cslnSql, markDuplicateClaims, recordClaimKeys } from './iwoCsln.ts';
+import { hasMailingAddressSql } from './address.ts';
 
 /**
  * Reason codes of match IWOs after the gates, in the order each source applies them.
@@ -86,6 +87,9 @@ const REC_COLUMNS = `source, ledger_key, person_id, interface, file, sha256, lin
 /** ZIP of 5 or 9 digits into the e-IWO zip5 / extension. */
 const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
 const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
+
+/** A payer record (DIR administrator, insurer: columns name, line1, city, state, zip of `r`) the order cannot be mailed to. */
+const PAYER_INCOMPLETE = `(r.name IS NULL OR NOT (${hasMailingAddressSql('r', { line1: 'line1', city: 'city', state: 'state', zip: 'zip' })}))`;
 
 /** Percent of an amount in cents, rounded half-up to the cent (amounts are never negative). */
 const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} + 50) / 100`;
@@ -173,10 +177,9 @@ function dirSql(c: Config['iwo']): string {
      CASE WHEN coalesce(cs.current_support_cents, 0) <= 0 AND o.total <= 0 THEN 'NOTHING_OWED'
           WHEN ${amount} <= 0 THEN 'NO_BENEFIT_AMOUNT'
           WHEN r.fein IS NULL THEN 'NO_FEIN'
-          WHEN r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL THEN 'EMPLOYER_INCOMPLETE' END,
+          WHEN ${PAYER_INCOMPLETE} THEN 'EMPLOYER_INCOMPLETE' END,
      -- an administrator the order cannot be sent to needs a caseworker (6.1: incomplete payer → task OTHER)
-     CASE WHEN r.fein IS NULL OR r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL
-          THEN 'OTHER' END,
+     CASE WHEN r.fein IS NULL OR ${PAYER_INCOMPLETE} THEN 'OTHER' END,
      json_object('claimNumber', r.rec_key, 'benefitType', 'TD', 'claimStatus', r.claim_status,
                  'weeklyBenefitRateCents', r.rate, 'withholdPercent', ${pct})`,
   );
@@ -191,7 +194,7 @@ function dirSql(c: Config['iwo']): string {
  * claim_status, name, line1, line2, city, state, zip, file, line.
  */
 export function insuranceProjectionSql(c: Config['iwo'], iface: string, fein: string, payingStatuses: readonly string[], recordFacts: string): string {
-  const insurerIncomplete = 'r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL';
+  const insurerIncomplete = PAYER_INCOMPLETE;
   return `'LUMP', 'START',
      min(o.total, r.payment), '', NULL,
      -- no percentage is applied to an insurance lump sum (min of total and payment): CCPA field 0

@@ -37,3 +37,13 @@ export function insertTasks(db: Db, businessDate: string, mechanism: string, sel
   ).run({ d: businessDate, mechanism });
   db.exec('DROP TABLE temp.new_task');
 }
+
+/**
+ * The source columns of a task raised from a case-extract file of D (source_interface,
+ * source_file, source_sha256); the SELECT adds source_line.
+ */
+export function caseExtractSourceSql(file: string): string {
+  return `'case-extract' AS source_interface, '${file}' AS source_file,
+             (SELECT f.sha256 FROM inbound_files f
+              WHERE f.business_date = :d AND f.interface = 'case-extract' AND f.file = '${file}') AS source_sha256`;
+}

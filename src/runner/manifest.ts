@@ -26,6 +26,8 @@ export interface ManifestOutput {
   records: Record<string, number>;
   controls: Record<string, unknown>;
   truncated: number;
+  /** the truncations by `<record>.<field>` (e.g. {"detail.employerName": 9941}); {} when none */
+  truncatedFields: Record<string, number>;
 }
 
 export interface Manifest {
@@ -51,11 +53,13 @@ export function buildManifest(db: Db, businessDate: string): Manifest {
   const outputs = (
     db
       .prepare(
-        `SELECT interface, file, bytes, sha256, records, controls, truncated
+        `SELECT interface, file, bytes, sha256, records, controls, truncated, truncated_fields
          FROM output_files WHERE business_date = ? ORDER BY interface, file`,
       )
-      .all(businessDate) as Array<Omit<ManifestOutput, 'records' | 'controls'> & { records: string; controls: string }>
-  ).map((o) => ({ ...o, records: JSON.parse(o.records), controls: JSON.parse(o.controls) }));
+      .all(businessDate) as Array<
+      Omit<ManifestOutput, 'records' | 'controls' | 'truncatedFields'> & { records: string; controls: string; truncated_fields: string }
+    >
+  ).map(({ truncated_fields, ...o }) => ({ ...o, records: JSON.parse(o.records), controls: JSON.parse(o.controls), truncatedFields: JSON.parse(truncated_fields) }));
   const summary: Record<string, unknown> = {};
   const rows = db
     .prepare('SELECT section, summary FROM summaries WHERE business_date = ? ORDER BY section')

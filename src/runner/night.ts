@@ -32,6 +32,10 @@ import { buildManifest, saveSummary, writeManifest } from './manifest.ts';
 import { ensureStagingTables } from '../store/staging.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import { summarizeInboundMatches } from '../rules/matching.ts';
+import { countOutcomes } from '../rules/summary.ts';
+import type { OutcomeCounts } from '../rules/summary.ts';
+import { progress } from '../io/progress.ts';
+import { tallyText } from './closingSummary.ts';
 
 export interface RunOptions {
   command: 'nightly' | 'run';
@@ -88,7 +92,14 @@ export interface InterfaceOutcome {
   rejected?: number;
   /** rows of the interface's rejects file (equals what the file holds, issue 14.10) */
   rejectRows?: number;
+  /** outbound (status written): the records the file holds, header and trailer included */
+  records?: number;
   message?: string;
+}
+
+/** Per mechanism run: what became of its subjects (the closing summary, src/runner/closingSummary.ts). */
+export interface MechanismTally extends OutcomeCounts {
+  mechanism: string;
 }
 
 export interface RunResult {
@@ -111,6 +122,10 @@ export interface RunResult {
   laterDates: string[];
   /** messages for the operator that do not change the exit code (printed to stderr) */
   warnings: string[];
+  /** outcome counts of every mechanism this run decided, in run order */
+  mechanisms: MechanismTally[];
+  /** the date's output files with truncated values, by `<record>.<field>` (as the manifest) */
+  truncations: Array<{ file: string; fields: Record<string, number> }>;
 }
 
 /** What a `run` touches: inbound ids to reload, mechanisms to recompute, whether tasks.csv is rewritten. */
@@ -122,12 +137,13 @@ export interface RunPlan {
 export function planRun(command: 'nightly' | 'run', ids: string[]): RunPlan {
   if (command === 'nightly') return { reload: INBOUND_IDS, mechanisms: MECHANISMS };
   const reload = INBOUND_IDS.filter((id) => ids.includes(id));
-  const mechanisms = MECHANISMS.filter(
+  const chosen = MECHANISMS.filter(
     (m) =>
       ids.includes(CASE_EXTRACT) ||
       m.inputs.some((i) => ids.includes(i)) ||
       m.outputs.some((o) => ids.includes(o)),
   );
+  const mechanisms = chosen.some((m) => !m.followsOthers) ? MECHANISMS.filter((m) => chosen.includes(m) || m.followsOthers) : chosen;
   return { reload, mechanisms };
 }
 
@@ -318,8 +334,9 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     }
     // tasks.csv comes from D's stored tasks: rewritten after the mechanisms, or when asked for.
     if ((snapshotOk && plan.mechanisms.length > 0) || opts.interfaces.includes(TASKS)) {
-      await timed(TASKS, () => writeOutbound(db, outDir, d, buildTasksCsv(db, d)));
-      outcomes.push({ interface: TASKS, status: 'written' });
+      const tasksCsv = buildTasksCsv(db, d);
+      await timed(TASKS, () => writeOutbound(db, outDir, d, tasksCsv));
+      outcomes.push({ interface: TASKS, status: 'written', records: recordCount(tasksCsv) });
     }
 
     // 4. Rejects files for every inbound interface touched, and the manifest of the date.
@@ -331,6 +348,7 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
     const manifest = await timed('manifest', () => (keepManifest ? buildManifest(db, d) : writeManifest(db, outDir, d)));
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
+    const mechanisms = snapshotOk ? plan.mechanisms.map((m) => ({ mechanism: m.id, ...countOutcomes(db, d, m.id) })) : [];
     const exitCode = problems.length > 0 ? 1 : 0;
     for (const p of problems) log.warn({ problem: p }, 'run problem');
     db.prepare(`UPDATE runs SET status = ?, exit_code = ?, ended_at = ?, summary = ? WHERE run_id = ?`).run(
@@ -341,7 +359,8 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
       runId,
     );
     log.info({ exitCode, problems: problems.length, timings, peakRssMb }, 'run finished');
-    return { runId, exitCode, businessDate: d, interfaces: outcomes, problems, summary: manifest.summary, outDir, logFile, timings, peakRssMb, laterDates, warnings };
+    return { runId, exitCode, businessDate: d, interfaces: outcomes, problems, summary: manifest.summary, outDir, logFile, timings, peakRssMb, laterDates, warnings, mechanisms,
+      truncations: manifest.outputs.filter((o) => Object.keys(o.truncatedFields).length > 0).map((o) => ({ file: o.file, fields: o.truncatedFields })) };
   } catch (e) {
     log.error({ err: e }, 'run failed');
     db.prepare(`UPDATE runs SET status = 'FAILED', exit_code = 1, ended_at = ?, summary = ? WHERE run_id = ?`).run(
@@ -465,8 +484,11 @@ function runMechanism(
   let unwritable = 0;
   const ctx = { command: opts.command, requested: opts.interfaces, spoolDir: outDir };
   const replaced: string[] = [];
+  const bar = progress(`mechanism ${m.id}`);
+  bar.status('deciding...');
   const files = db.transaction(() => {
     m.decide(db, d, opts.config, ctx);
+    if (outputs.length > 0) bar.status('formatting...');
     const built = outputs.flatMap((o) => {
       const b = o.build(db, d, opts.config, ctx);
       unwritable += b.unwritable;
@@ -476,15 +498,20 @@ function runMechanism(
     saveSummary(db, d, m.id, m.summarize(db, d));
     return built;
   })();
+  bar.done(tallyText(countOutcomes(db, d, m.id)));
   removeStaleOutputs(db, outDir, d, replaced, files, log);
   for (const f of files) {
     writeOutbound(db, outDir, d, f);
-    outcomes.push({ interface: f.interface, status: 'written' });
-    log.info({ interface: f.interface, file: f.file, records: f.records, truncated: f.truncated }, 'outbound file written');
+    outcomes.push({ interface: f.interface, status: 'written', records: recordCount(f) });
+    log.info({ interface: f.interface, file: f.file, records: f.records, truncated: f.truncated, truncatedFields: f.truncatedFields }, 'outbound file written');
   }
   if (unwritable > 0) {
     problems.push(`${m.id}: ${unwritable} record(s) could not be written (UNWRITABLE_VALUE); see the decisions of ${d}`);
   }
+}
+
+function recordCount(f: OutboundFile): number {
+  return Object.values(f.records).reduce((a, b) => a + b, 0);
 }
 
 /**

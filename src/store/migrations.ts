@@ -455,5 +455,28 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE runs ADD COLUMN config_file TEXT;
     `,
   },
+  {
+    version: 10,
+    description: 'truncations by field: per output file and record.field (manifest), per output line (explain)',
+    sql: `
+      -- JSON {"<record>.<field>": count} of the values cut to their field length in the file.
+      ALTER TABLE output_files ADD COLUMN truncated_fields TEXT NOT NULL DEFAULT '{}';
+
+      -- One row per output line with a truncated value: which fields of that record were cut.
+      CREATE TABLE output_truncations (
+        business_date TEXT NOT NULL,
+        file          TEXT NOT NULL,             -- relative to <out>/<date>/
+        line          INTEGER NOT NULL,
+        record        TEXT NOT NULL,             -- the layout's record name
+        fields        TEXT NOT NULL,             -- JSON array of the field names cut
+        PRIMARY KEY (business_date, file, line)
+      );
+      -- an output file removed from the store (a rerun writes fewer files) takes its lines along
+      CREATE TRIGGER output_files_truncations_gone AFTER DELETE ON output_files
+      BEGIN
+        DELETE FROM output_truncations WHERE business_date = OLD.business_date AND file = OLD.file;
+      END;
+    `,
+  },
   // next migration here
 ];
