@@ -26,6 +26,9 @@ import { decideCswn, CSWN_MECHANISM, summarizeCswn } from './rules/cswn.ts';
 import { buildNmsn } from './outbound/nmsn.ts';
 import { buildLien } from './outbound/lien.ts';
 import { buildCswn } from './outbound/cswn.ts';
+import { loadSduReceipts, SDU_PAYMENTS } from './inbound/sduReceipts.ts';
+import { LUMP_SUM } from './rules/iwoLumpSum.ts';
+import { COMPLIANCE_MECHANISM, decideCompliance, summarizeCompliance } from './rules/compliance.ts';
 
 /** The case extract: required every night, all-or-nothing (DOMAIN 3). */
 export const CASE_EXTRACT = 'case-extract';
@@ -45,6 +48,9 @@ export const FIXED_WIDTH_INBOUND: FixedWidthInterfaceSpec[] = [
   // Kansas reads 240-byte records; accept them as if padded to 245 until OCSS confirms (icd notes).
   { id: 'fop-collections', tolerateLength: 240, ssnFields: ['tanfDetail.ssn', 'nonTanfDetail.ssn'] },
   { id: 'fop-rejects', ssnFields: ['tanfDetail.ssn', 'nonTanfDetail.ssn'] },
+  // Collections: every receipt once in sdu_receipts (duplicates counted, reversals checked).
+  { id: SDU_PAYMENTS, ssnFields: ['detail.obligorSsn'], afterLoad: loadSduReceipts },
+  { id: LUMP_SUM, ssnFields: ['detail.employeeSsn'] },
 ];
 
 export const INBOUND_IDS = [CASE_EXTRACT, ...FIXED_WIDTH_INBOUND.map((s) => s.id)];
@@ -102,7 +108,9 @@ export const MECHANISMS: Mechanism[] = [
     summarize: (db, d) => ({ ...summarizeLevy(db, d) }),
   },
   // Employer IWOs (case extract) and match IWOs (EDD, DIR TD, insurance, CalPERS), one e-IWO file (DOMAIN 6.1, 6.2).
-  { id: IWO_MECHANISM, inputs: ['edd', 'dir-wc', 'ocss-im', 'calpers'], outputs: [EIWO], decide: decideIwo, summarize: (db, d) => ({ ...summarizeIwo(db, d) }) },
+  { id: IWO_MECHANISM, inputs: ['edd', 'dir-wc', 'ocss-im', 'calpers', LUMP_SUM], outputs: [EIWO], decide: decideIwo, summarize: (db, d) => ({ ...summarizeIwo(db, d) }) },
+  // Employer non-compliance (22 CCR 116108, FC 5241): employer IWOs in force against the SDU receipts; tasks only.
+  { id: COMPLIANCE_MECHANISM, inputs: [SDU_PAYMENTS], outputs: [], decide: decideCompliance, summarize: (db, d) => ({ ...summarizeCompliance(db, d) }) },
   // Federal offset and FTB certification: ledger deltas every night (DOMAIN 6.6, 6.7); fop-rejects
   // feed back into the ledger, fop-collections and ftb 'C' records are reported in the summary.
   { id: FOP_MECHANISM, inputs: ['fop-rejects', 'fop-collections'], outputs: [FOP_CERT], decide: decideFop, summarize: (db, d) => ({ ...summarizeFop(db, d) }) },

@@ -21,11 +21,11 @@ function layoutError(json: unknown): string {
 }
 
 describe('layout registry', () => {
-  it('lists and loads every layout file (19 fixed-width, 2 CSV)', () => {
+  it('lists and loads every layout file (21 fixed-width, 2 CSV)', () => {
     const ids = layoutIds();
-    expect(ids).toHaveLength(21);
+    expect(ids).toHaveLength(23);
     const formats = ids.map((id) => loadLayout(id).format);
-    expect(formats.filter((f) => f === 'fixed')).toHaveLength(19);
+    expect(formats.filter((f) => f === 'fixed')).toHaveLength(21);
     expect(formats.filter((f) => f === 'csv')).toHaveLength(2);
   });
 
