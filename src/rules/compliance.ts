@@ -182,8 +182,10 @@ export function decideCompliance(db: Db, businessDate: string, config: Config): 
   // source: the e-IWO DTL of the latest failure's ORG; '-OSC' tells the task from that failure's own
   insertTasks(db, businessDate, COMPLIANCE_MECHANISM, `
       SELECT '${TASK_OSC}' AS task_type, 'OSC_FAILURES' AS reason, o.case_id, o.lcsa_code, NULL AS person_id,
-             s.source_interface, s.source_file, s.source_sha256, s.source_line, NULL AS amount_cents, o.subject_key
-      FROM ec_osc o JOIN (${ORG_SOURCE}) s ON s.ledger_key = o.ledger_key AND s.org_date = o.org_date
+             'eiwo' AS source_interface, coalesce(s.source_file, 'eiwo.txt') AS source_file,
+             coalesce(s.source_sha256, '') AS source_sha256, coalesce(s.source_line, 0) AS source_line,
+             NULL AS amount_cents, o.subject_key
+      FROM ec_osc o LEFT JOIN (${ORG_SOURCE}) s ON s.ledger_key = o.ledger_key AND s.org_date = o.org_date
       WHERE o.named_on IS NULL`, '-OSC');
   patchTasks(db, businessDate, TASK_OSC, 'ec_osc', 'subject_key',
     `'FEIN ' || x.fein || ': ' || x.failures || ' e-IWOs without a WAGE receipt since ' || x.first_failure || ' (order to show cause, FC 5241): '
