@@ -188,8 +188,8 @@ export function decideCompliance(db: Db, businessDate: string, config: Config): 
       FROM ec_osc o LEFT JOIN (${ORG_SOURCE}) s ON s.ledger_key = o.ledger_key AND s.org_date = o.org_date
       WHERE o.named_on IS NULL`, '-OSC');
   patchTasks(db, businessDate, TASK_OSC, 'ec_osc', 'subject_key',
-    `'FEIN ' || x.fein || ': ' || x.failures || ' e-IWOs without a WAGE receipt since ' || x.first_failure || ' (order to show cause, FC 5241): '
-      || (SELECT group_concat(value, ' ') FROM json_each(x.cases))`);
+    `'FEIN ' || x.fein || ': ' || x.failures || ' e-IWOs without a WAGE receipt raised since ' || json_extract(x.facts, '$.windowFrom')
+      || ' (order to show cause, FC 5241): ' || (SELECT group_concat(value, ' ') FROM json_each(x.cases))`);
   db.prepare(
     `INSERT INTO employer_osc_ledger (business_date, fein, failures, cases, decision_id)
      SELECT :d, o.fein, o.failures, o.cases, d.decision_id

@@ -212,7 +212,7 @@ describe('EMPLOYER_OSC_CANDIDATE: 3 or more failures of one FEIN in the last 12 
     ]);
     const osc = tasks().find((t) => t.task_type === 'EMPLOYER_OSC_CANDIDATE')!;
     expect(osc).toMatchObject({ task_id: 'eiwo-20261120-20261006-3-OSC', case_id: 'C1', lcsa_code: '037', person_id: null, source_file: 'eiwo.txt', source_line: 3, amount_cents: null,
-      detail: 'FEIN 941111111: 3 e-IWOs without a WAGE receipt since 2025-11-20 (order to show cause, FC 5241): C1 C7 C8' });
+      detail: 'FEIN 941111111: 3 e-IWOs without a WAGE receipt raised since 2025-11-20 (order to show cause, FC 5241): C1 C7 C8' });
     expect(facts('employer|941111111')).toMatchObject({ fein: FEIN, failures: 3, minFailures: 3, months: 12, windowFrom: '2025-11-20', cases: ['C1', 'C7', 'C8'] });
     expect(w.db.prepare('SELECT business_date, fein, failures, cases FROM employer_osc_ledger').all()).toEqual([{ business_date: D, fein: FEIN, failures: 3, cases: '["C1","C7","C8"]' }]);
   });
