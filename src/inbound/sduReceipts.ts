@@ -61,17 +61,17 @@ export function loadSduReceipts(db: Db, businessDate: string, files: InboundFile
               x.obligorSsn AS ssn, x.amount AS amount_cents, x.sourceType AS source_type,
               CASE WHEN x.remitterFein <> '000000000' THEN x.remitterFein END AS remitter_fein,
               x.documentReference AS document_ref, x.reversesReceiptId AS reverses_receipt_id,
-              row_number() OVER (ORDER BY f.file, x.line) AS seq
+              row_number() OVER (ORDER BY f.file, x.line) AS seq,
+              row_number() OVER (PARTITION BY x.receiptId ORDER BY f.file, x.line) = 1 AS is_first
        FROM ${DETAIL} x JOIN inbound_files f ON f.file_id = x.file_id
         AND f.business_date = :d AND f.interface = '${SDU_PAYMENTS}' AND f.status = 'loaded'`,
     ).run({ d: businessDate });
-    db.exec('CREATE INDEX temp.sdu_new_by_id ON sdu_new (receipt_id, seq)');
+    db.exec('CREATE UNIQUE INDEX temp.sdu_new_by_line ON sdu_new (file_id, line)');
 
     // The first record of each receipt id new tonight, if its sign and reference agree.
     const rejected: RejectedLine[] = [];
     const collect = (sql: string) => rejected.push(...(db.prepare(sql).all({ d: businessDate }) as RejectedLine[]));
-    const firstOfId = `n.seq = (SELECT min(seq) FROM sdu_new m WHERE m.receipt_id = n.receipt_id)
-                       AND NOT EXISTS (SELECT 1 FROM sdu_receipts r WHERE r.receipt_id = n.receipt_id)`;
+    const firstOfId = `n.is_first AND NOT EXISTS (SELECT 1 FROM sdu_receipts r WHERE r.receipt_id = n.receipt_id)`;
     collect(
       `SELECT n.file_id, n.file, n.line, 'MISSING_REQUIRED' AS reason, 'reversesReceiptId' AS field, '' AS value,
               'a negative amount is a reversal and must name the receipt it reverses' AS message

@@ -69,10 +69,11 @@ export function lumpSumSql(config: Config): string {
                  'grossCents', r.gross, 'expectedPaymentDate', r.payment_date, 'reportDate', r.report_date,
                  'withholdPercent', ${pct}, 'percentOfGrossCents', ${share})`,
     // the employer on file for the FEIN: the lowest employer id with a complete address
-    `LEFT JOIN ce_employers e ON e.employer_id = (
-       SELECT min(x.employer_id) FROM ce_employers x
-       WHERE x.fein = r.fein AND x.name IS NOT NULL AND x.address_line1 IS NOT NULL AND x.city IS NOT NULL
-         AND x.state IS NOT NULL AND x.zip IS NOT NULL)`,
+    `LEFT JOIN (SELECT x.fein, min(x.employer_id) AS employer_id FROM ce_employers x
+               WHERE x.name IS NOT NULL AND x.address_line1 IS NOT NULL AND x.city IS NOT NULL
+                 AND x.state IS NOT NULL AND x.zip IS NOT NULL
+               GROUP BY x.fein) pe ON pe.fein = r.fein
+     LEFT JOIN ce_employers e ON e.employer_id = pe.employer_id`,
   );
 }
 
