@@ -82,6 +82,23 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    compliance: z
+      .object({
+        /** An employer IWO whose ORG is at least this many days before D with no WAGE receipt from its FEIN fails (22 CCR 116108). */
+        noWageDays: days.default(45),
+        /** An employer with at least this many failures in the last `oscMonths` months is an order-to-show-cause candidate (FC 5241). */
+        oscFailures: z.number().int().positive().default(3),
+        oscMonths: z.number().int().positive().default(12),
+      })
+      .strict()
+      .prefault({}),
+    lumpSum: z
+      .object({
+        /** An employer-reported lump sum is withheld at most at this percent of its gross amount (min with the obligor total). */
+        withholdPercent: z.number().int().min(1).max(100).default(50),
+      })
+      .strict()
+      .prefault({}),
     lien: z
       .object({
         /** County codes that accept e-recorded liens (lien type E). */

@@ -29,6 +29,9 @@ import { buildCswn } from './outbound/cswn.ts';
 import { CSLN_MECHANISM, CSLN_SUBMISSION, decideCsln, summarizeCsln } from './rules/csln.ts';
 import { buildCslnSubmission } from './outbound/cslnSubmission.ts';
 import { ADDRESS_MECHANISM, decideLocateAddress, summarizeLocateAddress } from './rules/address.ts';
+import { loadSduReceipts, SDU_PAYMENTS } from './inbound/sduReceipts.ts';
+import { LUMP_SUM } from './rules/iwoLumpSum.ts';
+import { COMPLIANCE_MECHANISM, decideCompliance, summarizeCompliance } from './rules/compliance.ts';
 
 /** The case extract: required every night, all-or-nothing (DOMAIN 3). */
 export const CASE_EXTRACT = 'case-extract';
@@ -50,6 +53,9 @@ export const FIXED_WIDTH_INBOUND: FixedWidthInterfaceSpec[] = [
   { id: 'fop-rejects', ssnFields: ['tanfDetail.ssn', 'nonTanfDetail.ssn'] },
   // CSLN insurance claim matches (agency-defined layout): the claimant is the matched obligor.
   { id: 'csln', ssnFields: ['detail.claimantSsn'] },
+  // Collections: every receipt once in sdu_receipts (duplicates counted, reversals checked).
+  { id: SDU_PAYMENTS, ssnFields: ['detail.obligorSsn'], afterLoad: loadSduReceipts },
+  { id: LUMP_SUM, ssnFields: ['detail.employeeSsn'] },
 ];
 
 export const INBOUND_IDS = [CASE_EXTRACT, ...FIXED_WIDTH_INBOUND.map((s) => s.id)];
@@ -109,7 +115,9 @@ export const MECHANISMS: Mechanism[] = [
     summarize: (db, d) => ({ ...summarizeLevy(db, d) }),
   },
   // Employer IWOs (case extract) and match IWOs (EDD, DIR TD, insurance: OCSS and CSLN, CalPERS), one e-IWO file (DOMAIN 6.1, 6.2).
-  { id: IWO_MECHANISM, inputs: ['edd', 'dir-wc', 'ocss-im', 'calpers', 'csln'], outputs: [EIWO], decide: decideIwo, summarize: (db, d) => ({ ...summarizeIwo(db, d) }) },
+  { id: IWO_MECHANISM, inputs: ['edd', 'dir-wc', 'ocss-im', 'calpers', 'csln', LUMP_SUM], outputs: [EIWO], decide: decideIwo, summarize: (db, d) => ({ ...summarizeIwo(db, d) }) },
+  // Employer non-compliance (22 CCR 116108, FC 5241): employer IWOs in force against the SDU receipts; tasks only.
+  { id: COMPLIANCE_MECHANISM, inputs: [SDU_PAYMENTS], outputs: [], decide: decideCompliance, summarize: (db, d) => ({ ...summarizeCompliance(db, d) }) },
   // Federal offset and FTB certification: ledger deltas every night (DOMAIN 6.6, 6.7); fop-rejects
   // feed back into the ledger, fop-collections and ftb 'C' records are reported in the summary.
   { id: FOP_MECHANISM, inputs: ['fop-rejects', 'fop-collections'], outputs: [FOP_CERT], decide: decideFop, summarize: (db, d) => ({ ...summarizeFop(db, d) }) },

@@ -55,6 +55,9 @@ export const NATURAL_KEYS: Readonly<Record<string, Readonly<Record<string, reado
   },
   'fop-rejects': { tanfDetail: ['ssn', 'caseType'], nonTanfDetail: ['ssn', 'caseType'] },
   csln: { detail: ['claimantSsn', 'insurerFein', 'claimNumber'] },
+  // a receipt id is unique across the SDU's files; a lump sum once per FEIN, SSN, date and type
+  'sdu-payments': { detail: ['receiptId'] },
+  'lump-sum': { detail: ['employerFein', 'employeeSsn', 'expectedPaymentDate', 'paymentType'] },
 };
 
 /** A file that cannot be read, or a layout that diff cannot compare: usage error (exit 2). */

@@ -42,6 +42,12 @@ export interface FixedWidthInterfaceSpec {
   tolerateLength?: number;
   /** 'record.field' holding the obligor SSN by which records join to participants */
   ssnFields: string[];
+  /**
+   * runs once every file of D is staged (also when D has no file): derives the interface's own
+   * tables from D's staged records; may reject records (it then moves them from loaded to
+   * rejected in `files`)
+   */
+  afterLoad?: (db: Db, businessDate: string, files: InboundFileResult[]) => void;
 }
 
 export interface LoadContext {
@@ -125,6 +131,7 @@ export async function loadFixedWidthInterface(
   const results: InboundFileResult[] = [];
   if (!fs.existsSync(dir)) {
     ctx.log.info({ interface: spec.id }, 'no file tonight');
+    spec.afterLoad?.(db, businessDate, results);
     return { files: results, refused: 0 };
   }
   const { files, refused } = listInterfaceFiles(dir, inboxRoot);
@@ -195,5 +202,6 @@ export async function loadFixedWidthInterface(
     );
   }
   storeRejects(db, businessDate, spec.id, refused);
+  spec.afterLoad?.(db, businessDate, results);
   return { files: results, refused: refused.length };
 }

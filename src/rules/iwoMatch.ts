@@ -37,6 +37,7 @@ import { IWO_MECHANISM } from './iwoEmployer.ts';
 import { insertTasks } from './tasks.ts';
 import { cslnAmbiguousSql, cslnSql, markDuplicateClaims, recordClaimKeys } from './iwoCsln.ts';
 import { hasMailingAddressSql } from './address.ts';
+import { LUMP_SUM_AMBIGUOUS_SQL, LUMP_SUM_NO_CHANGE_REASONS, LUMP_SUM_TASK_REASONS, lumpSumSql } from './iwoLumpSum.ts';
 
 /**
  * Reason codes of match IWOs after the gates, in the order each source applies them.
@@ -85,14 +86,14 @@ const REC_COLUMNS = `source, ledger_key, person_id, interface, file, sha256, lin
   gate, own_reason, task_type, record_facts`;
 
 /** ZIP of 5 or 9 digits into the e-IWO zip5 / extension. */
-const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
-const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
+export const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
+export const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
 
 /** A payer record (DIR administrator, insurer: columns name, line1, city, state, zip of `r`) the order cannot be mailed to. */
 const PAYER_INCOMPLETE = `(r.name IS NULL OR NOT (${hasMailingAddressSql('r', { line1: 'line1', city: 'city', state: 'state', zip: 'zip' })}))`;
 
 /** Percent of an amount in cents, rounded half-up to the cent (amounts are never negative). */
-const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} + 50) / 100`;
+export const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} + 50) / 100`;
 
 /**
  * One source: `raw` selects the source's records loaded on D on unambiguous SSNs with the columns
@@ -330,7 +331,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
   );
 
   db.exec(`CREATE TEMP TABLE mi_rec (${REC_COLUMNS})`);
-  for (const sql of [eddSql(c), dirSql(c), insuranceSql(c), calpersSql(c), cslnSql(c)]) {
+  for (const sql of [eddSql(c), dirSql(c), insuranceSql(c), calpersSql(c), cslnSql(c), lumpSumSql(config)]) {
     db.prepare(`INSERT INTO mi_rec (${REC_COLUMNS}) ${sql}`).run({ d: businessDate });
   }
   db.exec(
@@ -344,6 +345,8 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
   // lump sums: any LUM of the key before D makes it once per claim.
   const endingGates = ENDING_GATES.map((g) => `'${g}'`).join(', ');
   const endingReasons = ENDING_REASONS.map((g) => `'${g}'`).join(', ');
+  // a lump sum with nothing to tell the payer (lump-sum NO_ARREARS) is NO_CHANGE with its reason
+  const noChangeReasons = LUMP_SUM_NO_CHANGE_REASONS.map((g) => `'${g}'`).join(', ');
   db.prepare(
     `CREATE TEMP TABLE mi_decision AS
      WITH m AS (
@@ -366,7 +369,8 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
      SELECT m.*,
             CASE
               WHEN m.kind = 'LUMP' THEN
-                CASE WHEN m.lump_sent THEN 'NONE' WHEN coalesce(m.gate, m.own_reason) IS NOT NULL THEN 'SUPPRESS' ELSE 'LUM' END
+                CASE WHEN m.lump_sent THEN 'NONE' WHEN m.gate IS NULL AND m.own_reason IN (${noChangeReasons}) THEN 'NONE'
+                     WHEN coalesce(m.gate, m.own_reason) IS NOT NULL THEN 'SUPPRESS' ELSE 'LUM' END
               WHEN m.intent = 'END' THEN CASE WHEN m.in_force THEN 'TRM' ELSE 'NONE' END
               WHEN m.gate IS NOT NULL THEN
                 CASE WHEN m.in_force AND m.gate IN (${endingGates}) THEN 'TRM' WHEN m.in_force THEN 'NONE' ELSE 'SUPPRESS' END
@@ -393,7 +397,9 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
             -- SUPPRESS: the first failing reason; TERMINATE: why the order ends (as employer IWOs)
             CASE m.action WHEN 'SUPPRESS' THEN coalesce(m.gate, m.own_reason)
                           WHEN 'TRM' THEN CASE WHEN m.intent = 'END' THEN 'CLAIM_ENDED' ELSE coalesce(m.gate, m.own_reason) END
-                          ELSE CASE WHEN m.duplicate_of IS NOT NULL THEN 'DUPLICATE_MATCH' ELSE '' END END,
+                          ELSE CASE WHEN m.duplicate_of IS NOT NULL THEN 'DUPLICATE_MATCH'
+                                    WHEN m.action = 'NONE' AND NOT m.lump_sent AND m.gate IS NULL AND m.own_reason IN (${noChangeReasons}) THEN m.own_reason
+                                    ELSE '' END END,
             CASE WHEN m.action IN ('ORG', 'AMD', 'LUM') THEN m.amount_cents END,
             json_object(
               'action', CASE WHEN m.action IN ('ORG', 'AMD', 'TRM', 'LUM') THEN m.action END,
@@ -463,7 +469,8 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
      FROM ${CALPERS} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'calpers' AND f.status = 'loaded'
      JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous
      UNION ALL
-     ${cslnAmbiguousSql()}`,
+     ${cslnAmbiguousSql()}
+     UNION ALL ${LUMP_SUM_AMBIGUOUS_SQL}`,
   ).run({ d: businessDate });
   insertTasks(db, businessDate, IWO_MECHANISM, `
       SELECT m.task_type, coalesce(m.gate, m.own_reason) AS reason,
@@ -474,7 +481,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
       -- only when the payer is what stops the order (DOMAIN 6.2: the task comes "instead" of the
       -- IWO / LUM): a claim below threshold, closed or with nothing owed raises no payer task
       WHERE m.action = 'SUPPRESS' AND m.gate IS NULL AND m.task_type IS NOT NULL
-        AND m.own_reason IN ('NO_FEIN', 'EMPLOYER_INCOMPLETE', 'INSURER_NOT_FEIN')
+        AND m.own_reason IN ('NO_FEIN', 'EMPLOYER_INCOMPLETE', 'INSURER_NOT_FEIN', ${LUMP_SUM_TASK_REASONS.map((r) => `'${r}'`).join(', ')})
       UNION ALL
       SELECT 'OTHER', 'AMBIGUOUS_SSN', NULL, NULL, NULL, a.interface, a.file, a.sha256, a.line, a.amount_cents,
              'AMBIGUOUS_SSN|' || a.interface || ':' || a.file || ':' || a.line

@@ -478,5 +478,59 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 20,
+    description: 'SDU receipts retransmitted (counted duplicates) and the employer compliance ledgers (22 CCR 116108, FC 5241)',
+    sql: `
+      -- Every sdu-payments record whose receipt id was already loaded (on the same night, or an
+      -- earlier one) with exactly the same content: a retransmission, counted and kept here so the
+      -- file reconciles (loaded = receipts + duplicates), never a second payment. A record that
+      -- reuses a receipt id with other content is rejected instead (DUPLICATE_KEY). A rerun of a
+      -- date replaces its rows (they cascade with the file).
+      CREATE TABLE sdu_duplicates (
+        file_id        INTEGER NOT NULL REFERENCES inbound_files (file_id) ON DELETE CASCADE,
+        line           INTEGER NOT NULL,
+        business_date  TEXT NOT NULL,            -- the night that read the duplicate
+        receipt_id     TEXT NOT NULL,
+        first_business_date TEXT NOT NULL,       -- the night whose row in sdu_receipts stands
+        first_file_id  INTEGER NOT NULL,
+        first_line     INTEGER NOT NULL,
+        amount_cents   INTEGER NOT NULL,
+        PRIMARY KEY (file_id, line)
+      );
+      CREATE INDEX sdu_duplicates_by_date ON sdu_duplicates (business_date);
+      -- reversals by the receipt they undo (employer compliance: a reversed WAGE receipt does not count)
+      CREATE INDEX sdu_receipts_by_reversed ON sdu_receipts (reverses_receipt_id);
+
+      -- One row per employer IWO found non-compliant (no WAGE receipt from its FEIN on its case
+      -- since its ORG, noWageDays after the ORG): the task is raised once per ORG (a new ORG of the
+      -- key can fail again). The rows stay when a receipt arrives later: they are the failures the
+      -- order-to-show-cause count reads. A rerun of D replaces D's rows.
+      CREATE TABLE compliance_ledger (
+        business_date  TEXT NOT NULL,            -- the night the failure was raised
+        ledger_key     TEXT NOT NULL,            -- iwo_ledger key of the employer IWO: case_id|fein
+        org_date       TEXT NOT NULL,            -- business date of the ORG that failed
+        case_id        TEXT NOT NULL,
+        fein           TEXT NOT NULL,
+        person_id      TEXT NOT NULL,
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (business_date, ledger_key)
+      );
+      CREATE INDEX compliance_ledger_by_key ON compliance_ledger (ledger_key, org_date);
+      CREATE INDEX compliance_ledger_by_fein ON compliance_ledger (fein, business_date);
+
+      -- One row per employer (FEIN) named an order-to-show-cause candidate; not named again within
+      -- oscMonths months. A rerun of D replaces D's rows.
+      CREATE TABLE employer_osc_ledger (
+        business_date  TEXT NOT NULL,
+        fein           TEXT NOT NULL,
+        failures       INTEGER NOT NULL,         -- failures counted in the window
+        cases          TEXT NOT NULL,            -- JSON array of the case ids of those failures
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (business_date, fein)
+      );
+      CREATE INDEX employer_osc_ledger_by_fein ON employer_osc_ledger (fein, business_date);
+    `,
+  },
   // next migration here
 ];

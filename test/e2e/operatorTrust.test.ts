@@ -380,7 +380,7 @@ describe('issue 14.9: the configuration used is recorded', () => {
     const same = await cli('nightly', '--date', FIRST, '--inbox', inbox, '--out', out, '--config', CONFIG);
     expect(same.stderr).not.toContain('configuration differs');
     const other = await cli('nightly', '--date', FIRST, '--inbox', inbox, '--out', out);
-    expect(other.stderr).toContain(`configuration differs from run 2 of ${FIRST} (${CONFIG} → the defaults): lien.eRecordingCounties`);
+    expect(other.stderr).toContain(`configuration differs from run 2 of ${FIRST} (${CONFIG} → the defaults): compliance.noWageDays, lien.eRecordingCounties`);
     expect(manifestOf(out, FIRST).configuration).toEqual({ sha256: expect.not.stringMatching(first.sha256!), file: null });
     const history = query<{ config_sha256: string; config_file: string | null }>(dbOf(out), 'SELECT config_sha256, config_file FROM runs ORDER BY run_id');
     expect(history.map((h) => h.config_file)).toEqual([CONFIG, CONFIG, null]);

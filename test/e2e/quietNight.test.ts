@@ -47,14 +47,14 @@ describe('a quiet night: no address and no child are reasons, not errors', () =>
 
   it('the summary lists per mechanism issued / suppressed (by reason) / tasks, written files with record counts, and truncations', () => {
     const s = offTty.stdout;
-    expect(s).toMatch(/^ {2}\[cswn\] +issued 2, suppressed 88 \(.*NO_ADDRESS 1.*\), tasks 0$/m);
+    expect(s).toMatch(/^ {2}\[cswn\] +issued 2, suppressed 97 \(.*NO_ADDRESS 1.*\), tasks 0$/m);
     expect(s).toMatch(/^ {2}\[license\] +issued 8, .*suppressed 8 \(.*NO_ADDRESS 1\), tasks 0$/m);
     expect(s).toMatch(/^ {2}\[nmsn\] +issued 1, no change 1, suppressed 2 \(NO_CHILD_ON_FILE 1, NO_FEIN 1\), tasks 1$/m);
     expect(s).toMatch(/^ {2}\[address\] +issued 0, suppressed 0, tasks 2$/m);
-    expect(s).toMatch(/^ {2}eiwo +written 33 record\(s\)$/m);
+    expect(s).toMatch(/^ {2}eiwo +written 44 record\(s\)$/m);
     expect(s).toMatch(/^ {2}tasks +written 7 record\(s\)$/m);
-    expect(s).toMatch(/^ {2}no file +fidm, msfidm, calpers, tsp, ftb, fop-collections, fop-rejects$/m);
-    expect(s).toMatch(/^ {2}truncated +eiwo\.txt: detail\.employerName 1, detail\.issuingTribunalName 15$/m);
+    expect(s).toMatch(/^ {2}no file +fidm, msfidm, calpers, tsp, ftb, fop-collections, fop-rejects, lump-sum$/m);
+    expect(s).toMatch(/^ {2}truncated +eiwo\.txt: detail\.employerName 1, detail\.issuingTribunalName 20$/m);
     expect(s.split('\n').length).toBeLessThan(45); // one screen
   });
 
@@ -62,10 +62,10 @@ describe('a quiet night: no address and no child are reasons, not errors', () =>
     expect(offTty.stderr).toBe('');
     const lines = onTty.stderr.split('\n');
     for (const l of lines.slice(0, -1)) expect(l.startsWith('\r')).toBe(true);
-    expect(onTty.stderr).toMatch(/\rcase-extract participants\.csv: 183 rows read\x1b\[K\n/);
+    expect(onTty.stderr).toMatch(/\rcase-extract participants\.csv: 203 rows read\x1b\[K\n/);
     expect(onTty.stderr).toMatch(/\redd EDD_CLAIMS_20260930\.txt: 5 loaded, 0 rejected\x1b\[K\n/);
     expect(onTty.stderr).toMatch(/\rmechanism cswn: deciding\.\.\.\x1b\[K/);
-    expect(onTty.stderr).toMatch(/\rwriting eiwo\.txt: 33 records\x1b\[K\n/);
+    expect(onTty.stderr).toMatch(/\rwriting eiwo\.txt: 44 records\x1b\[K\n/);
     expect(onTty.stderr).toMatch(/\rmechanism address: issued 0, suppressed 0, tasks 2\x1b\[K\n/);
     // the summary itself is the same on and off a terminal (run ids aside)
     const strip = (s: string) => s.replace(/run \d+/, 'run N').replace(/\.\d+\.log/, '.N.log');
@@ -75,8 +75,8 @@ describe('a quiet night: no address and no child are reasons, not errors', () =>
   it('the manifest gives truncations per interface, record and field next to the truncated count', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(out, D, 'manifest.json'), 'utf8'));
     const eiwo = manifest.outputs.find((o: { interface: string }) => o.interface === 'eiwo');
-    expect(eiwo.truncated).toBe(16);
-    expect(eiwo.truncatedFields).toEqual({ 'detail.employerName': 1, 'detail.issuingTribunalName': 15 });
+    expect(eiwo.truncated).toBe(21);
+    expect(eiwo.truncatedFields).toEqual({ 'detail.employerName': 1, 'detail.issuingTribunalName': 20 });
     const cswn = manifest.outputs.find((o: { interface: string }) => o.interface === 'cswn');
     expect(cswn).toMatchObject({ truncated: 0, truncatedFields: {} });
   });
