@@ -16,6 +16,8 @@ import { csvLayout, fixedLayout } from '../src/layout/registry.ts';
 import type { RecordValues } from '../src/types.ts';
 import { FIRST_NAMES, isoDaysBefore, LAST_NAMES, LineSink, rng, sizeFromArgs, ssnOf } from './generate-common.ts';
 import { DEFAULT_INBOUND_COUNTS, generateOtherInbound, type InboundCounts } from './generate-inbound.ts';
+import { CSLN_MATCHES, generateCsln } from './generate-csln.ts';
+import { generateCollections } from './generate-collections.ts';
 
 export type NightSize = {
   cases: number;
@@ -232,6 +234,8 @@ export function generateNight(inbox: string, date: string, size: NightSize): voi
   const scale = size.cases / DEFAULT_SIZE.cases;
   const counts: Partial<InboundCounts> = Object.fromEntries(Object.entries(DEFAULT_INBOUND_COUNTS).map(([id, n]) => [id, Math.max(1, Math.round(n * scale))]));
   generateOtherInbound(dateDir, date, size.cases, size.seed, counts);
+  generateCsln(dateDir, date, size.cases, size.seed, Math.max(1, Math.round(CSLN_MATCHES * scale)));
+  generateCollections(dateDir, date, size.cases, size.seed, scale);
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('generate-night.ts')) {

@@ -6,23 +6,34 @@
  * configuration error (nothing changed); 3 another run holds the lock (nothing changed).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadConfigOver, PACKAGE_ROOT } from './config.ts';
 import type { Config } from './config.ts';
-import { LockHeldError } from './runner/lock.ts';
-import { RerunRefusedError, runNight } from './runner/night.ts';
+import { acquireLock, LockHeldError } from './runner/lock.ts';
+import { RerunRefusedError, RunUsageError, runNight } from './runner/night.ts';
 import type { RunResult } from './runner/night.ts';
 import { isKnownInterface, INBOUND_IDS, OUTBOUND_IDS } from './interfaces.ts';
 import { validateFile } from './validate.ts';
 import { isCalendarDate } from './layout/csvSchema.ts';
 import { loadCountyMedianIncome, loadLicensingBoards } from './reference.ts';
-import { listRuns } from './runner/runs.ts';
+import { listRuns, voidRun, VoidRefusedError } from './runner/runs.ts';
+import type { RunHistoryRow } from './runner/runs.ts';
+import { openDb } from './store/db.ts';
 import { LayoutError } from './layout/schema.ts';
 import { layoutIds, loadLayout } from './layout/registry.ts';
 import { explain, ExplainInputError, formatExplanation } from './audit/explain.ts';
 import { DiffInputError, diffFiles, formatDiff } from './audit/diff.ts';
 import { formatVerify, ManifestError, verifyManifest } from './audit/verify.ts';
+import { caseBalances, formatPayoff, parseAmountCents, parseRateMillionths, payoffSchedule, PayoffInputError } from './reports/payoff.ts';
+import type { CaseBalances } from './reports/payoff.ts';
+import { formatWhatIf, renderWhatIfHtml, whatIf, WhatIfInputError } from './reports/whatif.ts';
+import { writeFileAtomic } from './io/atomicWrite.ts';
+import { reportFromFile, ReportInputError } from './reports/collections.ts';
+import { formatReport, renderReportHtml } from './reports/reportView.ts';
+import { formatRunSummary } from './runner/closingSummary.ts';
+import { setProgressSink } from './io/progress.ts';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 3 } as const;
 
@@ -58,28 +69,47 @@ function addRunOptions(cmd: Command): Command {
     .option('--force', 'run the date even though later business dates have already run (they are not recomputed: rerun them in order afterwards)');
 }
 
+/** Who voids a run: the OS user (a container without a passwd entry has only a uid). */
+function operatorName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/** The location options as given (defaults left out), for the commands printed back to the operator. */
+function operatorArgs(flags: RunFlags): string[] {
+  const args = ['--inbox', flags.inbox, '--out', flags.out];
+  if (flags.db) args.push('--db', flags.db);
+  if (flags.config) args.push('--config', flags.config);
+  return args;
+}
+
+function formatRunRow(r: RunHistoryRow): string {
+  const status = r.voided ? 'VOIDED' : r.status;
+  const differs = (r.summary as { configDiffers?: { runId: number } } | null)?.configDiffers;
+  const config = `${r.config.sha256?.slice(0, 12) ?? '-'}${r.config.file ? ` ${path.basename(r.config.file)}` : r.config.sha256 ? ' (defaults)' : ''}${differs ? ` ≠ run ${differs.runId}` : ''}`;
+  return `${String(r.runId).padStart(5)}  ${r.businessDate}  ${r.command.padEnd(7)} ${(r.interfaces.join(',') || '-').padEnd(20)} ${status.padEnd(22)} ${String(r.exitCode ?? '-').padEnd(4)} ${r.startedAt.padEnd(24)} ${(r.endedAt ?? (r.status === 'RUNNING' ? '(running)' : '-')).padEnd(24)} ${config}${r.voided ? `  voided by ${r.voided.by} on ${r.voided.at}: ${r.voided.why}` : ''}\n`;
+}
+
 function printRun(result: RunResult, json: boolean | undefined, write: (s: string) => void): void {
-  if (json) {
-    write(`${JSON.stringify(result, null, 2)}\n`);
-    return;
-  }
-  write(`csebatch run ${result.runId} for ${result.businessDate}: exit ${result.exitCode}\n`);
-  for (const i of result.interfaces) {
-    const counts = i.read !== undefined ? ` read ${i.read}, loaded ${i.loaded}, rejected ${i.rejected}` : '';
-    write(`  ${i.interface.padEnd(16)} ${i.status}${counts}${i.message ? ` (${i.message})` : ''}\n`);
-  }
-  for (const p of result.problems) write(`  problem: ${p}\n`);
-  write(`  outputs: ${result.outDir}\n  log: ${result.logFile}\n`);
+  write(json ? `${JSON.stringify(result, null, 2)}\n` : formatRunSummary(result));
 }
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** stderr is a terminal: long steps show progress lines there (off a terminal only the summary) */
+  stderrIsTTY?: boolean;
 }
 
 const processIo: CliIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  get stderrIsTTY() {
+    return process.stderr.isTTY === true;
+  },
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can call it). */
@@ -89,7 +119,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('Nightly child support enforcement batch: match files in, enforcement decisions, partner files out.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .version((JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version, '-V, --version');
 
   /** Every layout is validated before any work: a broken layout stops the run before it changes anything. */
   const checkLayouts = () => {
@@ -111,6 +142,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       dbFile: flags.db ?? path.join(flags.out, 'csebatch.db'),
       config,
       force: flags.force ?? false,
+      ...(flags.config ? { configFile: flags.config } : {}),
+      operatorArgs: operatorArgs(flags),
     });
     printRun(result, flags.json, io.stdout);
     for (const w of result.warnings) io.stderr(`csebatch: warning: ${w}\n`);
@@ -138,16 +171,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .argument('<file>', 'the file to check')
     .addOption(new Option('--layout <id>', 'layout id').makeOptionMandatory())
     .option('--json', 'print the errors as JSON')
-    .action(async (file: string, flags: { layout: string; json?: boolean }) => {
+    .option('--unmask', 'show the rejected values in full (auditors only)')
+    .action(async (file: string, flags: { layout: string; json?: boolean; unmask?: boolean }) => {
       checkLayouts();
       if (!layoutIds().includes(flags.layout)) throw new UsageError(`unknown layout '${flags.layout}'; known: ${layoutIds().join(', ')}`);
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      const report = await validateFile(file, flags.layout);
+      if (!fs.statSync(file).isFile()) throw new UsageError(`${file} is not a regular file (a folder?); validate checks one file`);
+      const report = await validateFile(file, flags.layout, { unmask: flags.unmask ?? false });
       if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       else {
         for (const r of report.errors) {
           const pos = r.start === null ? '' : report.format === 'csv' ? ` column ${r.start}` : ` positions ${r.start}-${r.end}`;
-          io.stdout(`${report.file}:${r.line}: ${r.recordType || '(no record type)'}${r.field ? ` ${r.field}` : ''}${pos}: ${r.reason}: ${r.message}\n`);
+          // messages carry the masked value; --unmask adds the value as read
+          const value = r.value !== undefined ? ` (unmasked: '${r.value}')` : '';
+          io.stdout(`${report.file}:${r.line}: ${r.recordType || '(no record type)'}${r.field ? ` ${r.field}` : ''}${pos}: ${r.reason}: ${r.message}${value}\n`);
         }
         const lines = report.lines === null ? '' : `${report.lines} lines, `;
         io.stdout(`${report.file}: ${report.valid ? 'valid' : 'INVALID'} (${lines}${report.rejectedLines} rejected line(s), ${report.errors.length} error(s))\n`);
@@ -176,7 +213,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       });
       io.stdout(flags.json ? `${JSON.stringify(e, null, 2)}\n` : formatExplanation(e));
       if (e.decisions.length === 0) {
-        io.stderr(`csebatch: no decision for ${e.subject.kind} ${e.subject.id} on ${e.businessDate}\n`);
+        const dbFile = flags.db ?? path.join(flags.out, 'csebatch.db');
+        const ran = listRuns(dbFile, flags.date).some((r) => r.decided && !r.voided);
+        io.stderr(
+          ran
+            ? `csebatch: no decision for ${e.subject.kind} ${e.subject.id} on ${e.businessDate}\n`
+            : `csebatch: ${e.businessDate} has never run (no run that decided anything in ${dbFile}'s run history), so there is no decision for ${e.subject.kind} ${e.subject.id}\n`,
+        );
         exitCode = EXIT.FAILED;
       }
     });
@@ -219,19 +262,129 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('--out <dir>', 'output folder', './out')
     .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
     .option('--json', 'print as JSON')
-    .action((flags: { date?: string; out: string; db?: string; json?: boolean }) => {
+    .option('--void <run-id>', 'void a mistaken run (it no longer counts as run for the rerun refusal); needs --why', (v) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`expected a run id, got '${v}'`);
+      return Number(v);
+    })
+    .option('--why <text>', 'why the run is voided (recorded in the run history with who voided it)')
+    .action((flags: { date?: string; out: string; db?: string; json?: boolean; void?: number; why?: string }) => {
       const dbFile = flags.db ?? path.join(flags.out, 'csebatch.db');
+      if (flags.void !== undefined) {
+        if (!flags.why?.trim()) throw new UsageError('runs --void RUN_ID needs --why TEXT (recorded in the run history)');
+        if (!fs.existsSync(dbFile)) throw new UsageError(`no database at ${dbFile} (use --db or --out)`);
+        const who = operatorName();
+        const lock = acquireLock(`${path.resolve(dbFile)}.lock`, { command: 'runs --void', businessDate: '' });
+        try {
+          const db = openDb(dbFile);
+          try {
+            const v = voidRun(db, flags.void, who, flags.why, new Date().toISOString());
+            io.stdout(`run ${flags.void} (${v.businessDate}) voided by ${v.by} at ${v.at}: ${v.why}\n`);
+          } finally {
+            db.close();
+          }
+        } finally {
+          lock.release();
+        }
+        return;
+      }
       const runs = fs.existsSync(dbFile) ? listRuns(dbFile, flags.date) : [];
       if (flags.json) {
         io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
         return;
       }
-      if (runs.length === 0) io.stdout('no runs\n');
-      for (const r of runs) {
-        io.stdout(
-          `${String(r.runId).padStart(5)}  ${r.businessDate}  ${r.command.padEnd(7)} ${r.interfaces.join(',').padEnd(20)} ${r.status.padEnd(22)} exit ${r.exitCode ?? '-'}  ${r.startedAt} → ${r.endedAt ?? '(running)'}\n`,
-        );
+      if (runs.length === 0) {
+        io.stdout('no runs\n');
+        return;
       }
+      io.stdout(
+        `${'run'.padStart(5)}  ${'date'.padEnd(10)}  ${'command'.padEnd(7)} ${'interfaces'.padEnd(20)} ${'status'.padEnd(22)} ${'exit'.padEnd(4)} ${'started (UTC)'.padEnd(24)} ${'ended (UTC)'.padEnd(24)} config\n`,
+      );
+      for (const r of runs) io.stdout(formatRunRow(r));
+    });
+
+  program
+    .command('payoff')
+    .description('months to pay off arrears at a monthly payment: California simple interest on unpaid principal, payments to principal first')
+    .option('--principal <amount>', 'unpaid support (principal) in dollars, e.g. 5000 or 5,000.00')
+    .option('--interest <amount>', 'interest already accrued, in dollars')
+    .option('--monthly <amount>', 'monthly payment in dollars (with --case: default the order\'s monthly arrears payment)')
+    .option('--rate <percent>', 'yearly simple interest rate in percent (CCP 685.010)', '10')
+    .option('--case <id>', 'read principal (DOMAIN 4) and arrears interest of this case from the case extract of --date')
+    .option('--date <YYYY-MM-DD>', 'with --case: the business date of the case extract held in the store', businessDate)
+    .option('--out <dir>', 'with --case: output folder', './out')
+    .option('--db <file>', 'with --case: SQLite database (default: <out>/csebatch.db)')
+    .option('--config <file>', 'with --case: JSON configuration (foster-care exclusion date of DOMAIN 4)')
+    .option('--json', 'print the schedule as JSON')
+    .action(
+      (flags: { principal?: string; interest?: string; monthly?: string; rate: string; case?: string; date?: string; out: string; db?: string; config?: string; json?: boolean }) => {
+        let info: CaseBalances | undefined;
+        let principalCents: number;
+        let interestCents: number;
+        let monthlyCents: number;
+        if (flags.case !== undefined) {
+          if (flags.date === undefined) throw new UsageError('payoff --case needs --date D');
+          if (flags.principal !== undefined || flags.interest !== undefined) throw new UsageError('payoff --case reads principal and interest from the case: do not give --principal or --interest');
+          info = caseBalances(flags.db ?? path.join(flags.out, 'csebatch.db'), flags.case, flags.date, loadConfig(flags.config));
+          principalCents = info.principalCents;
+          interestCents = info.interestCents;
+          monthlyCents = flags.monthly !== undefined ? parseAmountCents(flags.monthly, '--monthly') : info.monthlyArrearsPaymentCents;
+          if (flags.monthly === undefined && monthlyCents <= 0) throw new PayoffInputError(`case ${flags.case}: the order sets no monthly arrears payment; give --monthly`);
+        } else {
+          const missing = (['principal', 'interest', 'monthly'] as const).filter((k) => flags[k] === undefined);
+          if (missing.length) throw new UsageError(`payoff needs ${missing.map((k) => `--${k}`).join(', ')} (or --case ID --date D)`);
+          principalCents = parseAmountCents(flags.principal!, '--principal');
+          interestCents = parseAmountCents(flags.interest!, '--interest');
+          monthlyCents = parseAmountCents(flags.monthly!, '--monthly');
+        }
+        const input = { principalCents, interestCents, monthlyCents, rateMillionths: parseRateMillionths(flags.rate) };
+        const r = payoffSchedule(input);
+        io.stdout(flags.json ? `${JSON.stringify(r)}\n` : formatPayoff(r, input, info));
+      },
+    );
+
+  program
+    .command('whatif')
+    .description("recompute D's decisions under another configuration in a scratch copy of the database (nothing real changes): counts, changed subjects, amounts")
+    .requiredOption('--date <YYYY-MM-DD>', 'business date', businessDate)
+    .addOption(new Option('--config <file>', 'the alternative configuration: JSON deep-merged over --base-config').makeOptionMandatory())
+    .option('--base-config <file>', 'the configuration the night ran with (default: the defaults)')
+    .option('--inbox <dir>', 'where the case extract of D is read when the store holds a later snapshot', './inbox')
+    .option('--out <dir>', 'output folder', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--json', 'print as JSON')
+    .option('--html <file>', 'also write a self-contained HTML page')
+    .action(async (flags: { date: string; config: string; baseConfig?: string; inbox: string; out: string; db?: string; json?: boolean; html?: string }) => {
+      checkLayouts();
+      const baseConfig = loadConfig(flags.baseConfig);
+      const altConfig = loadConfigOver(flags.baseConfig, flags.config);
+      const r = await whatIf({
+        dbFile: flags.db ?? path.join(flags.out, 'csebatch.db'),
+        businessDate: flags.date,
+        baseConfig,
+        altConfig,
+        inbox: flags.inbox,
+        baseLabel: flags.baseConfig ? path.basename(flags.baseConfig) : 'the defaults',
+        altLabel: path.basename(flags.config),
+      });
+      if (flags.html) writeFileAtomic(flags.html, renderWhatIfHtml(r));
+      io.stdout(flags.json ? `${JSON.stringify(r, null, 2)}\n` : formatWhatIf(r));
+    });
+
+  program
+    .command('report')
+    .description('collections by source and month, mechanism outcomes per night, effectiveness of levies and IWOs (read-only)')
+    .requiredOption('--from <YYYY-MM-DD>', 'first date of the range', businessDate)
+    .requiredOption('--to <YYYY-MM-DD>', 'last date of the range', businessDate)
+    .option('--lcsa <code>', 'one LCSA (county code) instead of statewide')
+    .option('--out <dir>', 'output folder', './out')
+    .option('--db <file>', 'SQLite database (default: <out>/csebatch.db)')
+    .option('--config <file>', 'JSON configuration (report.levyCollectionDays)')
+    .option('--json', 'print as JSON')
+    .option('--html <file>', 'also write a self-contained HTML page with charts')
+    .action((flags: { from: string; to: string; lcsa?: string; out: string; db?: string; config?: string; json?: boolean; html?: string }) => {
+      const r = reportFromFile(flags.db ?? path.join(flags.out, 'csebatch.db'), { from: flags.from, to: flags.to, lcsa: flags.lcsa, config: loadConfig(flags.config) });
+      if (flags.html) writeFileAtomic(flags.html, renderReportHtml(r));
+      io.stdout(flags.json ? `${JSON.stringify(r, null, 2)}\n` : formatReport(r));
     });
 
   program
@@ -242,6 +395,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stdout(`${JSON.stringify(loadConfig(flags.config), null, 2)}\n`);
     });
 
+  setProgressSink({ isTTY: io.stderrIsTTY === true, write: io.stderr });
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -259,14 +413,21 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       e instanceof UsageError ||
       e instanceof LayoutError ||
       e instanceof RerunRefusedError ||
+      e instanceof RunUsageError ||
+      e instanceof VoidRefusedError ||
       e instanceof ExplainInputError ||
       e instanceof DiffInputError ||
-      e instanceof ManifestError
+      e instanceof ManifestError ||
+      e instanceof PayoffInputError ||
+      e instanceof WhatIfInputError ||
+      e instanceof ReportInputError
     ) {
       io.stderr(`csebatch: ${e.message}\n`);
       return EXIT.USAGE;
     }
     io.stderr(`csebatch: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.FAILED;
+  } finally {
+    setProgressSink(null);
   }
 }

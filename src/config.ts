@@ -6,6 +6,7 @@
  * over these defaults; relative paths in it are relative to that file. Defaults point at the
  * reference files shipped in `schemas/reference/`.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,23 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    compliance: z
+      .object({
+        /** An employer IWO whose ORG is at least this many days before D with no WAGE receipt from its FEIN fails (22 CCR 116108). */
+        noWageDays: days.default(45),
+        /** An employer with at least this many failures in the last `oscMonths` months is an order-to-show-cause candidate (FC 5241). */
+        oscFailures: z.number().int().positive().default(3),
+        oscMonths: z.number().int().positive().default(12),
+      })
+      .strict()
+      .prefault({}),
+    lumpSum: z
+      .object({
+        /** An employer-reported lump sum is withheld at most at this percent of its gross amount (min with the obligor total). */
+        withholdPercent: z.number().int().min(1).max(100).default(50),
+      })
+      .strict()
+      .prefault({}),
     lien: z
       .object({
         /** County codes that accept e-recorded liens (lien type E). */
@@ -130,6 +148,42 @@ export const configSchema = z
         reporterAddress: z.string().min(1).default('11150 INTERNATIONAL DR RANCHO CORDOVA CA 95670'),
         /** The first report of a case needs the credit notice sent at least this many days before D (FC 4701). */
         noticeDays: days.default(30),
+      })
+      .strict()
+      .prefault({}),
+    csln: z
+      .object({
+        /** The weekday the CSLN listing (csln-submission) is sent; other nights only on `run csln-submission`. */
+        submissionWeekday: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']).default('SAT'),
+        /** Obligors are listed with CSLN when their open-case principal is at least this. */
+        minPrincipalCents: cents.default(50_000),
+      })
+      .strict()
+      .prefault({}),
+    report: z
+      .object({
+        /** Levy effectiveness: FIDM/MSFIDM receipts on the obligor's cases up to this many days after the order (`csebatch report`). */
+        levyCollectionDays: z.number().int().positive().default(60),
+      })
+      .strict()
+      .prefault({}),
+    schedule: z
+      .object({
+        /**
+         * A business date more than this many days after today's date (UTC) is refused before
+         * anything is recorded (exit 2): a typo such as 2027 for 2026 must not run, or block the
+         * calendar (issue 14.1). The nightly job normally runs yesterday's date.
+         */
+        maxDaysAhead: days.default(1),
+      })
+      .strict()
+      .prefault({}),
+    tasks: z
+      .object({
+        /** An obligor without a usable mailing address gets a LOCATE_ADDRESS task at most once in this many days. */
+        locateAddressDays: z.number().int().positive().default(30),
+        /** An NMSN case with no child on file gets its task (OTHER, NO_CHILD_ON_FILE) at most once in this many days. */
+        noChildOnFileDays: z.number().int().positive().default(30),
       })
       .strict()
       .prefault({}),
@@ -184,9 +238,8 @@ export function parseConfig(raw: unknown, source = 'configuration'): Config {
   return result.data;
 }
 
-/** Loads `--config FILE` (or the defaults when absent). Throws ConfigError with a readable message. */
-export function loadConfig(file?: string): Config {
-  if (!file) return parseConfig({}, 'defaults');
+/** One configuration file's JSON object, its relative paths resolved against the file. */
+function readConfigFile(file: string): Record<string, Json> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -200,12 +253,89 @@ export function loadConfig(file?: string): Config {
     throw new ConfigError(`configuration file ${file} is not valid JSON: ${(e as Error).message}`);
   }
   if (!isPlainObject(raw)) throw new ConfigError(`configuration file ${file} must hold a JSON object`);
-  const config = parseConfig(resolvePaths(raw, path.dirname(path.resolve(file))), file);
+  return resolvePaths(raw, path.dirname(path.resolve(file))) as Record<string, Json>;
+}
+
+/** `over` deep-merged onto `base`: objects merge key by key, anything else (arrays included) replaces. */
+function deepMerge(base: Record<string, Json>, over: Record<string, Json>): Record<string, Json> {
+  const out: Record<string, Json> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function checkReferencePaths(config: Config, source: string): Config {
   for (const [section, key] of PATH_KEYS) {
     const p = (config as unknown as Record<string, Record<string, string | undefined>>)[section]![key];
     if (p !== undefined && !fs.existsSync(p)) {
-      throw new ConfigError(`${section}.${key} in ${file}: file not found: ${p}`);
+      throw new ConfigError(`${section}.${key} in ${source}: file not found: ${p}`);
     }
   }
   return config;
+}
+
+/** Loads `--config FILE` (or the defaults when absent). Throws ConfigError with a readable message. */
+export function loadConfig(file?: string): Config {
+  if (!file) return parseConfig({}, 'defaults');
+  return checkReferencePaths(parseConfig(readConfigFile(file), file), file);
+}
+
+/**
+ * `overlay` deep-merged over `base` (or over the defaults when `base` is absent), e.g. a what-if
+ * configuration that changes one key of the configuration a night ran with. Validation messages
+ * name the overlay file.
+ */
+export function loadConfigOver(base: string | undefined, overlay: string): Config {
+  const merged = deepMerge(base ? readConfigFile(base) : {}, readConfigFile(overlay));
+  return checkReferencePaths(parseConfig(merged, overlay), overlay);
+}
+
+/** Object keys sorted at every level: one JSON text per configuration. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+export interface ConfigIdentity {
+  /** sha256 of `json` */
+  sha256: string;
+  /** the effective configuration, keys sorted, reference files as `sha256:<hex of their content>` */
+  json: string;
+}
+
+/**
+ * What identifies the configuration a night ran under (issue 14.9): every value, with each
+ * reference file replaced by the hash of its content, so the identity does not depend on where
+ * the files are installed but changes when a table does.
+ */
+export function configIdentity(config: Config): ConfigIdentity {
+  const copy = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
+  for (const [section, key] of PATH_KEYS) {
+    const p = copy[section]![key] as string;
+    copy[section]![key] = `sha256:${crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`;
+  }
+  const json = JSON.stringify(canonical(copy));
+  return { sha256: crypto.createHash('sha256').update(json).digest('hex'), json };
+}
+
+/** Dotted keys whose values differ between two canonical configuration texts (leaves and arrays compared whole). */
+export function configKeysThatDiffer(a: string, b: string): string[] {
+  const flat = (v: unknown, prefix: string, out: Map<string, string>) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) flat(x, prefix ? `${prefix}.${k}` : k, out);
+    } else out.set(prefix, JSON.stringify(v));
+    return out;
+  };
+  const fa = flat(JSON.parse(a), '', new Map());
+  const fb = flat(JSON.parse(b), '', new Map());
+  return [...new Set([...fa.keys(), ...fb.keys()])].filter((k) => fa.get(k) !== fb.get(k)).sort();
 }

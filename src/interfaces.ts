@@ -26,6 +26,12 @@ import { decideCswn, CSWN_MECHANISM, summarizeCswn } from './rules/cswn.ts';
 import { buildNmsn } from './outbound/nmsn.ts';
 import { buildLien } from './outbound/lien.ts';
 import { buildCswn } from './outbound/cswn.ts';
+import { CSLN_MECHANISM, CSLN_SUBMISSION, decideCsln, summarizeCsln } from './rules/csln.ts';
+import { buildCslnSubmission } from './outbound/cslnSubmission.ts';
+import { ADDRESS_MECHANISM, decideLocateAddress, summarizeLocateAddress } from './rules/address.ts';
+import { loadSduReceipts, SDU_PAYMENTS } from './inbound/sduReceipts.ts';
+import { LUMP_SUM } from './rules/iwoLumpSum.ts';
+import { COMPLIANCE_MECHANISM, decideCompliance, summarizeCompliance } from './rules/compliance.ts';
 
 /** The case extract: required every night, all-or-nothing (DOMAIN 3). */
 export const CASE_EXTRACT = 'case-extract';
@@ -45,6 +51,11 @@ export const FIXED_WIDTH_INBOUND: FixedWidthInterfaceSpec[] = [
   // Kansas reads 240-byte records; accept them as if padded to 245 until OCSS confirms (icd notes).
   { id: 'fop-collections', tolerateLength: 240, ssnFields: ['tanfDetail.ssn', 'nonTanfDetail.ssn'] },
   { id: 'fop-rejects', ssnFields: ['tanfDetail.ssn', 'nonTanfDetail.ssn'] },
+  // CSLN insurance claim matches (agency-defined layout): the claimant is the matched obligor.
+  { id: 'csln', ssnFields: ['detail.claimantSsn'] },
+  // Collections: every receipt once in sdu_receipts (duplicates counted, reversals checked).
+  { id: SDU_PAYMENTS, ssnFields: ['detail.obligorSsn'], afterLoad: loadSduReceipts },
+  { id: LUMP_SUM, ssnFields: ['detail.employeeSsn'] },
 ];
 
 export const INBOUND_IDS = [CASE_EXTRACT, ...FIXED_WIDTH_INBOUND.map((s) => s.id)];
@@ -82,6 +93,8 @@ export interface Mechanism {
   decide(db: Db, businessDate: string, config: Config, ctx: RunContext): void;
   /** the counts and amounts the manifest summary shows, read back from the store */
   summarize(db: Db, businessDate: string): Record<string, unknown>;
+  /** decided from the other mechanisms' decisions of D: planned (last) whenever any other one runs */
+  followsOthers?: boolean;
 }
 
 export interface OutboundInterface {
@@ -101,8 +114,10 @@ export const MECHANISMS: Mechanism[] = [
     decide: decideLevy,
     summarize: (db, d) => ({ ...summarizeLevy(db, d) }),
   },
-  // Employer IWOs (case extract) and match IWOs (EDD, DIR TD, insurance, CalPERS), one e-IWO file (DOMAIN 6.1, 6.2).
-  { id: IWO_MECHANISM, inputs: ['edd', 'dir-wc', 'ocss-im', 'calpers'], outputs: [EIWO], decide: decideIwo, summarize: (db, d) => ({ ...summarizeIwo(db, d) }) },
+  // Employer IWOs (case extract) and match IWOs (EDD, DIR TD, insurance: OCSS and CSLN, CalPERS), one e-IWO file (DOMAIN 6.1, 6.2).
+  { id: IWO_MECHANISM, inputs: ['edd', 'dir-wc', 'ocss-im', 'calpers', 'csln', LUMP_SUM], outputs: [EIWO], decide: decideIwo, summarize: (db, d) => ({ ...summarizeIwo(db, d) }) },
+  // Employer non-compliance (22 CCR 116108, FC 5241): employer IWOs in force against the SDU receipts; tasks only.
+  { id: COMPLIANCE_MECHANISM, inputs: [SDU_PAYMENTS], outputs: [], decide: decideCompliance, summarize: (db, d) => ({ ...summarizeCompliance(db, d) }) },
   // Federal offset and FTB certification: ledger deltas every night (DOMAIN 6.6, 6.7); fop-rejects
   // feed back into the ledger, fop-collections and ftb 'C' records are reported in the summary.
   { id: FOP_MECHANISM, inputs: ['fop-rejects', 'fop-collections'], outputs: [FOP_CERT], decide: decideFop, summarize: (db, d) => ({ ...summarizeFop(db, d) }) },
@@ -121,8 +136,19 @@ export const MECHANISMS: Mechanism[] = [
   { id: CSWN_MECHANISM, inputs: [], outputs: ['cswn'], decide: decideCswn, summarize: (db, d) => ({ ...summarizeCswn(db, d) }) },
   // Match-driven worklist tasks: TSP manual levy, DIR PD / LS lien review (DOMAIN 6.2, 6.11); tasks.csv only.
   { id: WORKLIST_MECHANISM, inputs: ['tsp', 'dir-wc'], outputs: [], decide: decideWorklist, summarize: (db, d) => ({ ...summarizeWorklist(db, d) }) },
+  // The CSLN listing: weekly on csln.submissionWeekday or `run csln-submission` (issue 12).
+  { id: CSLN_MECHANISM, inputs: [], outputs: [CSLN_SUBMISSION], decide: decideCsln, summarize: (db, d) => ({ ...summarizeCsln(db, d) }) },
   // Runs every night (closure dates); its file only on month ends or `run metro2` (DOMAIN 6.8).
   { id: METRO2_MECHANISM, inputs: [], outputs: ['metro2'], decide: decideMetro2, summarize: (db, d) => ({ ...summarizeMetro2(db, d) }) },
+  // One LOCATE_ADDRESS task per obligor suppressed NO_ADDRESS by any mechanism of D (src/rules/address.ts).
+  {
+    id: ADDRESS_MECHANISM,
+    inputs: [],
+    outputs: [],
+    decide: decideLocateAddress,
+    summarize: (db, d) => ({ ...summarizeLocateAddress(db, d) }),
+    followsOthers: true,
+  },
 ];
 
 export const OUTBOUND: OutboundInterface[] = [
@@ -135,6 +161,7 @@ export const OUTBOUND: OutboundInterface[] = [
   { id: 'lien', mechanism: LIEN_MECHANISM, build: buildLien },
   { id: 'cswn', mechanism: CSWN_MECHANISM, build: buildCswn },
   { id: 'metro2', mechanism: METRO2_MECHANISM, build: buildMetro2 },
+  { id: CSLN_SUBMISSION, mechanism: CSLN_MECHANISM, build: buildCslnSubmission },
 ];
 
 /** tasks.csv is written after every mechanism, from all of D's tasks. */

@@ -39,6 +39,7 @@ export const NATURAL_KEYS: Readonly<Record<string, Readonly<Record<string, reado
   'fop-cert': { tanfDetail: ['ssn', 'caseType'], nonTanfDetail: ['ssn', 'caseType'] },
   'license-slm': { detail: ['ssn', 'boardCode'] },
   metro2: { base: ['consumerAccountNumber'] },
+  'csln-submission': { detail: ['ssn'] },
   // inbound: the key by which a later record supersedes an earlier one (DOMAIN "Common rules")
   fidm: { aRecord: ['institutionTin'], bRecord: ['matchedSsn', 'payeeAccountNumber'] },
   msfidm: { detail: ['institutionTin', 'matchedSsn', 'payeeAccountNumber'] },
@@ -53,6 +54,10 @@ export const NATURAL_KEYS: Readonly<Record<string, Readonly<Record<string, reado
     nonTanfDetail: ['ssn', 'caseType', 'offsetYear', 'offsetType', 'adjustmentYear'],
   },
   'fop-rejects': { tanfDetail: ['ssn', 'caseType'], nonTanfDetail: ['ssn', 'caseType'] },
+  csln: { detail: ['claimantSsn', 'insurerFein', 'claimNumber'] },
+  // a receipt id is unique across the SDU's files; a lump sum once per FEIN, SSN, date and type
+  'sdu-payments': { detail: ['receiptId'] },
+  'lump-sum': { detail: ['employerFein', 'employeeSsn', 'expectedPaymentDate', 'paymentType'] },
 };
 
 /** A file that cannot be read, or a layout that diff cannot compare: usage error (exit 2). */
@@ -174,6 +179,13 @@ async function keyedRecords(file: string, layoutId: string, codec: CompiledLayou
     }
   } catch (e) {
     throw new DiffInputError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  // A file of another layout would show as every line removed and added: say so instead (issue 14.10).
+  if (out.length > 0 && !out.some((r) => r.record !== null && r.text.length === codec.recordLength)) {
+    throw new DiffInputError(
+      `${file} is not a ${layoutId} file: none of its ${out.length} line(s) is a ${layoutId} record of ${codec.recordLength} bytes ` +
+        `(line 1 has ${out[0]!.text.length} bytes); check --layout`,
+    );
   }
   return out;
 }

@@ -51,6 +51,8 @@ export interface OutputRecord {
   /** record type of the line, and its key fields (masked), when the file could be read */
   recordType: string | null;
   keyFields: Record<string, string>;
+  /** the fields of this record whose value was cut to the field length when written, with positions */
+  truncatedFields: Array<{ field: string; start: number | null; end: number | null }>;
   /** why the record could not be shown ('' when shown) */
   note: string;
 }
@@ -124,7 +126,13 @@ class OutputReader {
     private readonly mask: boolean,
   ) {
     this.interfaceOf = db.prepare('SELECT interface FROM output_files WHERE business_date = ? AND file = ?');
+    // a database from before migration 10 has no record of truncated lines
+    this.truncationsOf = tableExists(db, 'output_truncations')
+      ? db.prepare('SELECT record, fields FROM output_truncations WHERE business_date = ? AND file = ? AND line = ?')
+      : null;
   }
+
+  private readonly truncationsOf: Database.Statement<[string, string, number], { record: string; fields: string }> | null;
 
   private fileLines(file: string): string[] | null {
     if (!this.lines.has(file)) {
@@ -177,8 +185,16 @@ class OutputReader {
     const file = cut < 0 ? ref : ref.slice(0, cut);
     const line = cut < 0 ? 0 : Number(ref.slice(cut + 1));
     const row = this.interfaceOf.get(this.businessDate, file);
-    const result: OutputRecord = { file, line, interface: row?.interface ?? null, recordType: null, keyFields: {}, note: '' };
+    const result: OutputRecord = { file, line, interface: row?.interface ?? null, recordType: null, keyFields: {}, truncatedFields: [], note: '' };
     const codec = row ? this.codec(row.interface) : null;
+    const truncation = this.truncationsOf?.get(this.businessDate, file, line);
+    if (truncation) {
+      const record = codec?.layout.recordTypes.find((r) => r.name === truncation.record);
+      for (const name of JSON.parse(truncation.fields) as string[]) {
+        const f = record?.fields.find((x) => x.name === name);
+        result.truncatedFields.push({ field: `${truncation.record}.${name}`, start: f?.start ?? null, end: f ? f.start + f.length - 1 : null });
+      }
+    }
     const recordLength = codec?.layout.recordLength;
     const fixed = recordLength !== undefined && line >= 1;
     const lines = fixed ? undefined : this.fileLines(file);
@@ -286,6 +302,9 @@ export function formatExplanation(e: Explanation): string {
         .join(' ');
       const what = d.output.recordType ? ` ${d.output.recordType}${keys ? ` ${keys}` : ''}` : '';
       out.push(`    output: ${d.output.file} line ${d.output.line}${what}${d.output.note ? ` (${d.output.note})` : ''}`);
+      for (const t of d.output.truncatedFields) {
+        out.push(`    truncated: ${t.field}${t.start !== null ? ` (positions ${t.start}-${t.end})` : ''}: the value was longer than the field and was cut`);
+      }
     } else {
       out.push('    output: none');
     }

@@ -24,7 +24,7 @@
 import { readLineBatches, type FileLine } from '../io/lines.ts';
 import { createControlAccumulator, type ControlAccumulator, type ControlFailure } from '../layout/controls.ts';
 import type { CompiledLayout, CompiledRecord, FieldIssue } from '../layout/codec.ts';
-import { maskValue, type FieldValue, type RecordValues, type RejectReason, type RejectRow } from '../types.ts';
+import { type FieldValue, type RecordValues, type RejectReason, type RejectRow } from '../types.ts';
 
 export interface AcceptedRecord {
   recordType: string;
@@ -345,8 +345,10 @@ class FixedWidthFileReader {
     const lastLine = this.lastLine;
     this.failUnclosedBatch('the end of the file', lastLine);
     this.endOrphan(lastLine);
-    if (lastLine === 0 && (this.first !== undefined || this.last !== undefined)) {
-      this.fileStructure('empty', 0, null, `empty file: expected ${[this.first?.name, this.last?.name].filter(Boolean).join(' and ')}`);
+    if (lastLine === 0) {
+      // an empty file is a failed transfer for every layout, with or without a file header (issue 14.2)
+      const expected = this.first !== undefined || this.last !== undefined ? [this.first?.name, this.last?.name].filter(Boolean).join(' and ') : 'records';
+      this.fileStructure('empty', 0, null, `empty file (no line): expected ${expected}`);
     } else if (lastLine > 0) {
       if (this.first !== undefined && this.headerLine === 0 && !this.reported.has('headerNotFirst')) {
         this.fileStructure('noHeader', 0, null, `no ${this.first.name} record in the file`);
@@ -380,7 +382,7 @@ class FixedWidthFileReader {
   }
 }
 
-/** A trailer's control value for the reject row, masked like any value read from a file. */
+/** A trailer's control value for the reject row: a count or total of the file, not personal data, so not masked (issue 14.6). */
 function masked(failure: ControlFailure): string {
-  return failure.actual === undefined || failure.actual === null ? '' : maskValue(String(failure.actual));
+  return failure.actual === undefined || failure.actual === null ? '' : String(failure.actual);
 }

@@ -28,6 +28,8 @@ export interface InboundFileResult {
   read: number;
   loaded: number;
   rejected: number;
+  /** why the file counts as a failed transfer (empty, no header or trailer: a line-0 STRUCTURE row), if it does */
+  failedTransfer?: string;
 }
 
 export interface FixedWidthInterfaceSpec {
@@ -40,6 +42,12 @@ export interface FixedWidthInterfaceSpec {
   tolerateLength?: number;
   /** 'record.field' holding the obligor SSN by which records join to participants */
   ssnFields: string[];
+  /**
+   * runs once every file of D is staged (also when D has no file): derives the interface's own
+   * tables from D's staged records; may reject records (it then moves them from loaded to
+   * rejected in `files`)
+   */
+  afterLoad?: (db: Db, businessDate: string, files: InboundFileResult[]) => void;
 }
 
 export interface LoadContext {
@@ -123,6 +131,7 @@ export async function loadFixedWidthInterface(
   const results: InboundFileResult[] = [];
   if (!fs.existsSync(dir)) {
     ctx.log.info({ interface: spec.id }, 'no file tonight');
+    spec.afterLoad?.(db, businessDate, results);
     return { files: results, refused: 0 };
   }
   const { files, refused } = listInterfaceFiles(dir, inboxRoot);
@@ -170,16 +179,29 @@ export async function loadFixedWidthInterface(
     });
     stager.flush();
     bar.done(`${read.loaded} loaded, ${read.rejected} rejected`);
-    const status = read.loaded === 0 && read.rejected > 0 ? 'rejected' : 'loaded';
+    // a file with nothing loaded and a reject row (an empty file has no line, only its STRUCTURE row) is rejected
+    const status = read.loaded === 0 && (read.rejected > 0 || read.rejects.length > 0) ? 'rejected' : 'loaded';
+    const transfer = read.rejects.find((r) => r.line === 0 && r.reason === 'STRUCTURE');
     finishFile.run(status, read.read, read.loaded, read.rejected, fileId);
     // rejects stay with the store: a rejected million-line file must not be copied around in memory
     storeRejects(db, businessDate, spec.id, read.rejects);
-    results.push({ interface: spec.id, file: name, bytes, sha256, status, read: read.read, loaded: read.loaded, rejected: read.rejected });
+    results.push({
+      interface: spec.id,
+      file: name,
+      bytes,
+      sha256,
+      status,
+      read: read.read,
+      loaded: read.loaded,
+      rejected: read.rejected,
+      ...(transfer ? { failedTransfer: transfer.message } : {}),
+    });
     ctx.log.info(
       { interface: spec.id, file: name, read: read.read, loaded: read.loaded, rejected: read.rejected, status },
       'file loaded',
     );
   }
   storeRejects(db, businessDate, spec.id, refused);
+  spec.afterLoad?.(db, businessDate, results);
   return { files: results, refused: refused.length };
 }

@@ -8,7 +8,7 @@
  * (or a `where` over such a field) has no known value: the control is "unverifiable", which the
  * reader reports as CONTROL_MISMATCH — we cannot vouch for a file whose totals we cannot check.
  */
-import { maskValue, type FieldValue, type RecordValues } from '../types.ts';
+import { type FieldValue, type RecordValues } from '../types.ts';
 import type { ControlDef, WhereDef } from './schema.ts';
 import type { CompiledField, CompiledLayout, CompiledRecord, FormattedRecord } from './codec.ts';
 
@@ -218,7 +218,8 @@ function failureMessage(control: CompiledControl, expected: FieldValue | undefin
   const scope = control.batchScoped ? 'in its batch' : 'in the file';
   const rule = def.rule === 'count' ? `count of ${def.of.join(', ')}` : def.rule === 'sum' ? `sum of ${def.of.join(', ')}` : 'constant';
   const filter = def.where === undefined ? '' : ` where ${describeWhere(def.where)}`;
-  const shown = actual === undefined ? 'is unreadable' : `holds '${maskValue(String(actual ?? ''))}'`;
+  // a control total (count, sum) describes the file, not a person: shown as it is (issue 14.6)
+  const shown = actual === undefined ? 'is unreadable' : `holds '${String(actual ?? '')}'`;
   if (expected === undefined) {
     const line = unknownAt === undefined ? '' : ` (first at line ${unknownAt})`;
     return `${where} ${shown}; cannot verify the ${rule}${filter} ${scope}: a source value is unreadable${line}`;

@@ -479,8 +479,9 @@ function headerProblem(fields: readonly string[], file: CsvFileDef, invalidUtf8:
     const found = fields[i];
     const wanted = expected[i];
     if (found === wanted) continue;
-    // The "header" may be a data row of a file sent without one: only masked values are shown.
-    const value = maskValue(found ?? '');
+    // The "header" may be a data row of a file sent without one: a cell that is not a column name
+    // of the layout is masked; a column name is not personal data and is shown (issue 14.6).
+    const value = found !== undefined && expected.includes(found) ? found : maskValue(found ?? '');
     if (wanted === undefined) return { message: `header has ${fields.length} columns, expected ${expected.length}: extra column ${i + 1} '${value}'`, value };
     if (found === undefined) return { message: `header has ${fields.length} columns, expected ${expected.length}: column ${i + 1} ${wanted} missing`, value };
     return { message: `header column ${i + 1} is '${value}', expected ${wanted} (columns must be exactly, in order: ${expected.join(',')})`, value };

@@ -8,8 +8,10 @@ import { FormatError } from '../layout/codec.ts';
 import { createFileFormatter } from '../layout/controls.ts';
 import type { FileFormatter } from '../layout/controls.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
-import type { OutboundFile } from './outputs.ts';
+import type { OutboundFile, TruncatedLine } from './outputs.ts';
 import { LineSpool } from './spool.ts';
+import { progress } from '../io/progress.ts';
+import type { Progress } from '../io/progress.ts';
 
 export class FixedWidthFileBuilder {
   private readonly spool: LineSpool;
@@ -18,6 +20,10 @@ export class FixedWidthFileBuilder {
   private readonly formatter: FileFormatter;
   private controls: Record<string, FieldValue> = {};
   private truncated = 0;
+  private readonly truncatedFields: Record<string, number> = {};
+  private readonly truncatedLines: TruncatedLine[] = [];
+  /** records written so far, on a terminal only (src/io/progress.ts) */
+  private readonly bar: Progress;
 
   constructor(
     private readonly compiled: CompiledLayout,
@@ -28,6 +34,7 @@ export class FixedWidthFileBuilder {
   ) {
     this.spool = new LineSpool(spoolDir, fileName);
     this.formatter = createFileFormatter(compiled);
+    this.bar = progress(`writing ${fileName}`);
     for (const r of compiled.records) this.records[r.name] = 0;
   }
 
@@ -58,7 +65,15 @@ export class FixedWidthFileBuilder {
     this.spool.push(line);
     this.lastLine = line;
     this.records[recordName] = (this.records[recordName] ?? 0) + 1;
+    if ((this.spool.lines & 0x3ff) === 0) this.bar.tick(this.spool.lines);
     this.truncated += truncated.length;
+    if (truncated.length > 0) {
+      for (const f of truncated) {
+        const key = `${recordName}.${f}`;
+        this.truncatedFields[key] = (this.truncatedFields[key] ?? 0) + 1;
+      }
+      this.truncatedLines.push({ line: this.spool.lines, record: recordName, fields: [...truncated] });
+    }
     return this.spool.lines;
   }
 
@@ -81,6 +96,7 @@ export class FixedWidthFileBuilder {
   }
 
   result(): OutboundFile {
+    this.bar.done(`${this.spool.lines.toLocaleString('en-US')} records`);
     return {
       interface: this.interfaceId,
       file: this.fileName,
@@ -88,6 +104,8 @@ export class FixedWidthFileBuilder {
       records: { ...this.records },
       controls: this.controls,
       truncated: this.truncated,
+      truncatedFields: { ...this.truncatedFields },
+      truncatedLines: this.truncatedLines,
     };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * What the three notice writers (nmsn, lien, cswn) share: a header, one detail per ledger row of D in
+ * What the notice writers (nmsn, lien, cswn, csln-submission) share: a header, one detail per ledger row of D in
  * the order the query gives (the natural key), a trailer whose controls the layout computes, header
  * and trailer only on an empty night. A detail that cannot be written turns its decision into
  * SUPPRESS UNWRITABLE_VALUE and its ledger row is removed (the ledger stays as if it was not sent);
@@ -30,7 +30,7 @@ export interface NoticeFileSpec<Row extends { decision_id: number }> {
   interfaceId: string;
   file: string;
   /** the ledger table whose row is removed when its detail cannot be written */
-  ledgerTable: 'nmsn_ledger' | 'lien_ledger' | 'cswn_ledger';
+  ledgerTable: 'nmsn_ledger' | 'lien_ledger' | 'cswn_ledger' | 'csln_ledger';
   /**
    * D's ledger rows in natural-key order; iterated, never loaded whole. Called after the header is
    * formatted: an open iterator keeps the connection busy, and the header's fileSequence writes.

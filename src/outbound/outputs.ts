@@ -21,6 +21,16 @@ export interface OutboundFile {
   records: Record<string, number>;
   controls: Record<string, FieldValue>;
   truncated: number;
+  /** truncations by `<record>.<field>` (the manifest's truncatedFields) */
+  truncatedFields?: Record<string, number>;
+  /** the lines with a truncated value and which fields of them were cut (explain) */
+  truncatedLines?: readonly TruncatedLine[];
+}
+
+export interface TruncatedLine {
+  line: number;
+  record: string;
+  fields: readonly string[];
 }
 
 /** The file sequence of (interface, D): reused when the date was written before, else max + 1. */
@@ -45,13 +55,34 @@ export function writeOutbound(db: Db, dateOutDir: string, businessDate: string, 
   } else {
     written = writeFileAtomic(target, out.content);
   }
-  db.prepare(
-    `INSERT INTO output_files (business_date, interface, file, bytes, sha256, records, controls, truncated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (business_date, file) DO UPDATE SET
-       interface = excluded.interface, bytes = excluded.bytes, sha256 = excluded.sha256,
-       records = excluded.records, controls = excluded.controls, truncated = excluded.truncated`,
-  ).run(businessDate, out.interface, out.file, written.bytes, written.sha256, JSON.stringify(out.records), JSON.stringify(out.controls), out.truncated);
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO output_files (business_date, interface, file, bytes, sha256, records, controls, truncated, truncated_fields)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (business_date, file) DO UPDATE SET
+         interface = excluded.interface, bytes = excluded.bytes, sha256 = excluded.sha256,
+         records = excluded.records, controls = excluded.controls, truncated = excluded.truncated,
+         truncated_fields = excluded.truncated_fields`,
+    ).run(
+      businessDate,
+      out.interface,
+      out.file,
+      written.bytes,
+      written.sha256,
+      JSON.stringify(out.records),
+      JSON.stringify(out.controls),
+      out.truncated,
+      JSON.stringify(sortedKeys(out.truncatedFields ?? {})),
+    );
+    db.prepare('DELETE FROM output_truncations WHERE business_date = ? AND file = ?').run(businessDate, out.file);
+    const line = db.prepare('INSERT INTO output_truncations (business_date, file, line, record, fields) VALUES (?, ?, ?, ?, ?)');
+    for (const t of out.truncatedLines ?? []) line.run(businessDate, out.file, t.line, t.record, JSON.stringify(t.fields));
+  })();
+}
+
+/** The same object with its keys in byte order (the manifest is byte-identical for the same state). */
+function sortedKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
 }
 
 /** A record a writer could not write: its decision and the format problem. */

@@ -5,7 +5,8 @@
  * primary case and its LCSA; past-due amount = obligor `total`; notice date = D.
  *
  * Order of reasons: gates (DECEASED, NO_OPEN_CASE, BANKRUPTCY_STAY, INCARCERATION_RELIEF), then
- * CSWN_CURRENT, then CSWN_RECENTLY_SENT.
+ * CSWN_CURRENT, then CSWN_RECENTLY_SENT, NO_SSN, NO_ADDRESS (the notice is mailed: no usable
+ * mailing address, no notice; the `address` mechanism raises the LOCATE_ADDRESS task).
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
@@ -13,10 +14,11 @@ import { firstGateSql } from './derived.ts';
 import { type NoticeSummary } from './nmsn.ts';
 import { countOutcomes } from './summary.ts';
 import { clearMechanismDate } from './ledger.ts';
+import { addressFactsSql, hasMailingAddressSql, NO_ADDRESS } from './address.ts';
 
 export const CSWN_MECHANISM = 'cswn';
 
-export const CSWN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT', 'NO_SSN'] as const;
+export const CSWN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT', 'NO_SSN', NO_ADDRESS] as const;
 
 /**
  * Decides the CSWNs of D. Needs `computeDerivedFacts` for D first; runs inside the caller's
@@ -63,6 +65,9 @@ export function decideCswn(db: Db, businessDate: string, config: Config): void {
   // the notice identifies the obligor by SSN (required field): without one it cannot be sent
   db.exec(`UPDATE cswn_subject SET reason = 'NO_SSN'
            WHERE reason IS NULL AND person_id IN (SELECT person_id FROM ce_participants WHERE ssn IS NULL)`);
+  // the notice is mailed to the obligor: checked here, before formatting (DOMAIN 6, issue 11)
+  db.exec(`UPDATE cswn_subject SET reason = '${NO_ADDRESS}'
+           WHERE reason IS NULL AND person_id IN (SELECT p.person_id FROM ce_participants p WHERE NOT (${hasMailingAddressSql('p')}))`);
 
   db.prepare(
     `INSERT INTO decisions (business_date, mechanism, subject_key, person_id, case_id, outcome,
@@ -85,7 +90,8 @@ export function decideCswn(db: Db, businessDate: string, config: Config): void {
               'incarcerationRelief', s.incarceration_relief,
               'primaryCaseId', s.primary_case_id,
               'lcsaCode', s.primary_lcsa_code,
-              'noticeDate', :d),
+              'noticeDate', :d,
+              'address', (SELECT ${addressFactsSql('p', 'obligor')} FROM ce_participants p WHERE p.person_id = s.person_id)),
             (SELECT json_group_array(json(src) ORDER BY k) FROM (
                SELECT 0 AS k, json_object('interface', 'case-extract', 'file', 'participants.csv', 'line', s.participant_line) AS src
                UNION ALL SELECT 1 + j.key, j.value FROM json_each(s.case_sources) j))

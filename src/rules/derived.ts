@@ -31,28 +31,18 @@ export const GATE_ORDER = [
 ] as const;
 export type GateReason = (typeof GATE_ORDER)[number];
 
-export function computeDerivedFacts(db: Db, businessDate: string, config: Config): void {
-  const d = config.derived;
-  const params = {
-    d: businessDate,
-    fosterFrom: d.fosterCareExclusionFrom,
-    compliantMax: d.compliantMaxDaysDelinquent,
-    cswnDays: d.cswnCurrentDays,
-    reliefDays: d.incarcerationReliefDays,
-    releaseFrom: d.incarcerationReleaseReliefFrom,
-    releaseMonths: `+${d.incarcerationReleaseReliefMonths} months`,
-  };
-  for (const t of ['case_facts', 'obligor_facts', 'ssn_owner', 'edd_claim', 'household_income', 'fop_reject']) {
-    db.exec(`DROP TABLE IF EXISTS temp.${t}`);
-  }
-
-  db.prepare(
-    `CREATE TEMP TABLE case_facts AS
-     WITH c AS (
+/**
+ * The case-level derived values of DOMAIN 4 (`case_facts` columns), as one SELECT over `ce_cases`
+ * with parameters `:d` (business date) and `:fosterFrom`. `where` filters the cases read (e.g.
+ * `WHERE c.case_id = :caseId`): the payoff calculator reads one case's principal with the same SQL
+ * the mechanisms use.
+ */
+export function caseFactsSql(where = ''): string {
+  return `     WITH c AS (
        SELECT c.*,
               (c.status = 'OPEN' AND c.order_id IS NOT NULL) AS is_open,
               CASE WHEN :d >= :fosterFrom THEN c.arrears_foster_care ELSE 0 END AS foster_excluded
-       FROM ce_cases c
+       FROM ce_cases c ${where}
      ), e AS (
        SELECT c.*,
               -- D − oldest unpaid due date; a due date after D is not delinquent
@@ -70,8 +60,26 @@ export function computeDerivedFacts(db: Db, businessDate: string, config: Config
             cswn_sent_date, pon_sent_date, credit_notice_sent_date, drp_status,
             (bankruptcy_filed_date IS NOT NULL AND bankruptcy_filed_date <= :d
               AND (bankruptcy_closed_date IS NULL OR bankruptcy_closed_date > :d)) AS bankruptcy_active
-     FROM e`,
-  ).run(params);
+     FROM e`;
+}
+
+export function computeDerivedFacts(db: Db, businessDate: string, config: Config): void {
+  const d = config.derived;
+  const params = {
+    d: businessDate,
+    fosterFrom: d.fosterCareExclusionFrom,
+    compliantMax: d.compliantMaxDaysDelinquent,
+    cswnDays: d.cswnCurrentDays,
+    reliefDays: d.incarcerationReliefDays,
+    releaseFrom: d.incarcerationReleaseReliefFrom,
+    releaseMonths: `+${d.incarcerationReleaseReliefMonths} months`,
+  };
+  for (const t of ['case_facts', 'obligor_facts', 'ssn_owner', 'edd_claim', 'household_income', 'fop_reject']) {
+    db.exec(`DROP TABLE IF EXISTS temp.${t}`);
+  }
+
+  db.prepare(`CREATE TEMP TABLE case_facts AS
+${caseFactsSql()}`).run(params);
   db.exec('CREATE INDEX temp.case_facts_by_person ON case_facts (person_id, is_open)');
 
   db.exec(

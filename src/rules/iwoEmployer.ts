@@ -17,7 +17,8 @@ import type { Db } from '../store/db.ts';
 import { firstGateSql } from './derived.ts';
 import type { GateReason } from './derived.ts';
 import { CHILD_FIELDS, firstChildrenSql, OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
-import { insertTasks } from './tasks.ts';
+import { caseExtractSourceSql, insertTasks } from './tasks.ts';
+import { hasMailingAddressSql } from './address.ts';
 
 export const IWO_MECHANISM = 'iwo';
 export const EMPLOYER_SOURCE = 'employer';
@@ -75,8 +76,6 @@ export const EMPLOYER_ORDERS_IN_FORCE_SQL = `
   CROSS JOIN iwo_ledger l ON l.business_date = latest.business_date AND l.source = :source AND l.ledger_key = latest.ledger_key
   WHERE l.action IN ('ORG', 'AMD')`;
 
-const blank = (col: string): string => `coalesce(trim(${col}), '') = ''`;
-
 export function decideEmployerIwos(db: Db, businessDate: string, config: Config): void {
   const c = config.iwo;
   const gateSql = firstGateSql(EMPLOYER_IWO_GATES.filter((g) => g !== 'NO_OPEN_CASE'));
@@ -95,7 +94,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
             c.employer_id, e.line AS employer_line, e.fein AS employer_fein,
             CASE WHEN length(e.fein) = 9 AND e.fein NOT GLOB '*[^0-9]*' THEN e.fein END AS fein,
             e.name AS employer_name, e.address_line1, e.address_line2, e.city, e.state, e.zip,
-            (${blank('e.address_line1')} OR ${blank('e.city')} OR ${blank('e.state')} OR ${blank('e.zip')}) AS incomplete,
+            NOT (${hasMailingAddressSql('e')}) AS incomplete,
             c.monthly_current_support AS current_cents, c.monthly_arrears_payment AS arrears_cents,
             cf.days_delinquent, p.supports_other_dependents AS other_dependents,
             c.order_id, c.tribunal,
@@ -298,9 +297,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
   insertTasks(db, businessDate, IWO_MECHANISM, `
       SELECT 'OTHER' AS task_type, 'EMPLOYER_INCOMPLETE' AS reason,
              o.primary_case_id AS case_id, o.primary_lcsa_code AS lcsa_code, x.person_id,
-             'case-extract' AS source_interface, '${EMPLOYERS_FILE}' AS source_file,
-             (SELECT f.sha256 FROM inbound_files f
-              WHERE f.business_date = :d AND f.interface = 'case-extract' AND f.file = '${EMPLOYERS_FILE}') AS source_sha256,
+             ${caseExtractSourceSql(EMPLOYERS_FILE)},
              x.employer_line AS source_line, NULL AS amount_cents, x.subject_key
       FROM (SELECT e.*, row_number() OVER (PARTITION BY e.employer_line ORDER BY e.case_id) AS rn
             FROM iwo_emp e WHERE e.reason = 'EMPLOYER_INCOMPLETE' AND e.action = 'SUPPRESS') x

@@ -1,6 +1,6 @@
 /**
  * IWOs from match records (DOMAIN 6.2): EDD UI/DI claims, DIR temporary disability, insurance
- * claims (ocss-im) and CalPERS benefits. Called by the IWO mechanism (src/rules/iwo.ts) after it has
+ * claims (ocss-im, and csln in src/rules/iwoCsln.ts) and CalPERS benefits. Called by the IWO mechanism (src/rules/iwo.ts) after it has
  * cleared D's 'iwo' decisions, tasks and ledger rows and decided the employer IWOs; needs
  * `computeDerivedFacts` for D.
  *
@@ -35,6 +35,9 @@ import { loadPayers, PAYER_CALPERS, PAYER_EDD, PAYERS_FILE, stagePayers } from '
 import { CHILD_FIELDS, firstChildrenSql, MAX_CHILDREN, OTHER_OBLIGATIONS_ZERO, TRM_DTL } from './iwoDtl.ts';
 import { IWO_MECHANISM } from './iwoEmployer.ts';
 import { insertTasks } from './tasks.ts';
+import { cslnAmbiguousSql, cslnSql, markDuplicateClaims, recordClaimKeys } from './iwoCsln.ts';
+import { hasMailingAddressSql } from './address.ts';
+import { LUMP_SUM_AMBIGUOUS_SQL, LUMP_SUM_NO_CHANGE_REASONS, LUMP_SUM_TASK_REASONS, lumpSumSql } from './iwoLumpSum.ts';
 
 /**
  * Reason codes of match IWOs after the gates, in the order each source applies them.
@@ -83,11 +86,14 @@ const REC_COLUMNS = `source, ledger_key, person_id, interface, file, sha256, lin
   gate, own_reason, task_type, record_facts`;
 
 /** ZIP of 5 or 9 digits into the e-IWO zip5 / extension. */
-const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
-const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
+export const zip5 = (col: string) => `CASE WHEN ${col} IS NOT NULL THEN substr(${col}, 1, 5) END`;
+export const zipExt = (col: string) => `CASE WHEN length(${col}) = 9 THEN substr(${col}, 6, 4) END`;
+
+/** A payer record (DIR administrator, insurer: columns name, line1, city, state, zip of `r`) the order cannot be mailed to. */
+const PAYER_INCOMPLETE = `(r.name IS NULL OR NOT (${hasMailingAddressSql('r', { line1: 'line1', city: 'city', state: 'state', zip: 'zip' })}))`;
 
 /** Percent of an amount in cents, rounded half-up to the cent (amounts are never negative). */
-const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} + 50) / 100`;
+export const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} + 50) / 100`;
 
 /**
  * One source: `raw` selects the source's records loaded on D on unambiguous SSNs with the columns
@@ -95,7 +101,7 @@ const percentOf = (cents: string, percent: number) => `((${cents}) * ${percent} 
  * record `r` (with obligor facts `o`, the obligor's current support `cs` and primary case `pc`) to
  * REC_COLUMNS after source, ledger_key, person_id, interface, file, sha256, line, sources.
  */
-function sourceSql(iface: string, raw: string, projection: string, extraJoins = ''): string {
+export function sourceSql(iface: string, raw: string, projection: string, extraJoins = ''): string {
   return `
     WITH raw AS (${raw}),
     ranked AS (
@@ -172,18 +178,40 @@ function dirSql(c: Config['iwo']): string {
      CASE WHEN coalesce(cs.current_support_cents, 0) <= 0 AND o.total <= 0 THEN 'NOTHING_OWED'
           WHEN ${amount} <= 0 THEN 'NO_BENEFIT_AMOUNT'
           WHEN r.fein IS NULL THEN 'NO_FEIN'
-          WHEN r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL THEN 'EMPLOYER_INCOMPLETE' END,
+          WHEN ${PAYER_INCOMPLETE} THEN 'EMPLOYER_INCOMPLETE' END,
      -- an administrator the order cannot be sent to needs a caseworker (6.1: incomplete payer → task OTHER)
-     CASE WHEN r.fein IS NULL OR r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL
-          THEN 'OTHER' END,
+     CASE WHEN r.fein IS NULL OR ${PAYER_INCOMPLETE} THEN 'OTHER' END,
      json_object('claimNumber', r.rec_key, 'benefitType', 'TD', 'claimStatus', r.claim_status,
                  'weeklyBenefitRateCents', r.rate, 'withholdPercent', ${pct})`,
   );
 }
 
+/**
+ * The projection of an insurance claim winner `r` (DOMAIN 6.2 "Insurance"), shared by every source
+ * that reports insurance claims (ocss-im here, csln in iwoCsln.ts): a lump sum of min(total,
+ * payment) to the insurer, CCPA 0, the non-discretionary gates, then the DOMAIN order: payment
+ * threshold ($1,000.00 itself qualifies), a paying status, total > 0; then the insurer must be able
+ * to head an e-IWO batch (`fein`: the usable FEIN or NULL) and receive it. `r` has payment,
+ * claim_status, name, line1, line2, city, state, zip, file, line.
+ */
+export function insuranceProjectionSql(c: Config['iwo'], iface: string, fein: string, payingStatuses: readonly string[], recordFacts: string): string {
+  const insurerIncomplete = PAYER_INCOMPLETE;
+  return `'LUMP', 'START',
+     min(o.total, r.payment), '', NULL,
+     -- no percentage is applied to an insurance lump sum (min of total and payment): CCPA field 0
+     0,
+     ${fein}, r.name, r.line1, r.line2, r.city, r.state, ${zip5('r.zip')}, ${zipExt('r.zip')}, '${iface}:' || r.file || ':' || r.line,
+     ${firstGateSql(NON_DISCRETIONARY_GATES)},
+     CASE WHEN r.payment < ${c.insuranceMinPaymentCents} THEN 'CLAIM_BELOW_THRESHOLD'
+          WHEN r.claim_status NOT IN (${payingStatuses.map((x) => `'${x}'`).join(', ')}) THEN 'CLAIM_CLOSED'
+          WHEN o.total <= 0 THEN 'NOTHING_OWED'
+          WHEN ${fein} IS NULL THEN 'INSURER_NOT_FEIN'
+          WHEN ${insurerIncomplete} THEN 'EMPLOYER_INCOMPLETE' END,
+     CASE WHEN ${fein} IS NULL OR ${insurerIncomplete} THEN 'INSURANCE_SETTLEMENT_FOLLOWUP' END,
+     json_patch(${recordFacts}, json_object('minPaymentCents', ${c.insuranceMinPaymentCents}))`;
+}
+
 function insuranceSql(c: Config['iwo']): string {
-  const amount = 'min(o.total, r.payment)';
-  const insurerIncomplete = 'r.name IS NULL OR r.line1 IS NULL OR r.city IS NULL OR r.state IS NULL OR r.zip IS NULL';
   return sourceSql(
     'ocss-im',
     `SELECT s.person_id || '|' || x.insurerIdentifier || '|' || x.claimNumber AS rec_key, s.person_id, f.file, f.sha256, x.line,
@@ -194,25 +222,12 @@ function insuranceSql(c: Config['iwo']): string {
      FROM ${IM} x JOIN inbound_files f ON f.file_id = x.file_id
        AND f.business_date = :d AND f.interface = 'ocss-im' AND f.status = 'loaded'
      JOIN ssn_owner s ON s.ssn = x.obligorSsn AND NOT s.ambiguous`,
-    `'LUMP', 'START',
-     ${amount}, '', NULL,
-     -- no percentage is applied to an insurance lump sum (min of total and payment): CCPA field 0
-     0,
-     CASE WHEN r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN r.insurer_id END,
-     r.name, r.line1, r.line2, r.city, r.state, ${zip5('r.zip')}, ${zipExt('r.zip')}, 'ocss-im:' || r.file || ':' || r.line,
-     ${firstGateSql(NON_DISCRETIONARY_GATES)},
-     -- DOMAIN order: payment threshold ($1,000.00 itself qualifies), status O or S, total > 0; then
-     -- the insurer must be able to head an e-IWO batch and receive it
-     CASE WHEN r.payment < ${c.insuranceMinPaymentCents} THEN 'CLAIM_BELOW_THRESHOLD'
-          WHEN r.claim_status NOT IN ('O', 'S') THEN 'CLAIM_CLOSED'
-          WHEN o.total <= 0 THEN 'NOTHING_OWED'
-          WHEN NOT r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN 'INSURER_NOT_FEIN'
-          WHEN ${insurerIncomplete} THEN 'EMPLOYER_INCOMPLETE' END,
-     CASE WHEN NOT r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' OR ${insurerIncomplete}
-          THEN 'INSURANCE_SETTLEMENT_FOLLOWUP' END,
-     json_object('insurerId', r.insurer_id, 'claimNumber', r.claim_number, 'claimType', r.claim_type,
-                 'claimStatus', r.claim_status, 'estimatedPaymentCents', r.payment,
-                 'minPaymentCents', ${c.insuranceMinPaymentCents})`,
+    // OCSS statuses O open and S settled pay
+    insuranceProjectionSql(
+      c, 'ocss-im', `CASE WHEN r.insurer_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN r.insurer_id END`, ['O', 'S'],
+      `json_object('insurerId', r.insurer_id, 'claimNumber', r.claim_number, 'claimType', r.claim_type,
+                   'claimStatus', r.claim_status, 'estimatedPaymentCents', r.payment)`,
+    ),
   );
 }
 
@@ -316,7 +331,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
   );
 
   db.exec(`CREATE TEMP TABLE mi_rec (${REC_COLUMNS})`);
-  for (const sql of [eddSql(c), dirSql(c), insuranceSql(c), calpersSql(c)]) {
+  for (const sql of [eddSql(c), dirSql(c), insuranceSql(c), calpersSql(c), cslnSql(c), lumpSumSql(config)]) {
     db.prepare(`INSERT INTO mi_rec (${REC_COLUMNS}) ${sql}`).run({ d: businessDate });
   }
   db.exec(
@@ -330,6 +345,8 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
   // lump sums: any LUM of the key before D makes it once per claim.
   const endingGates = ENDING_GATES.map((g) => `'${g}'`).join(', ');
   const endingReasons = ENDING_REASONS.map((g) => `'${g}'`).join(', ');
+  // a lump sum with nothing to tell the payer (lump-sum NO_ARREARS) is NO_CHANGE with its reason
+  const noChangeReasons = LUMP_SUM_NO_CHANGE_REASONS.map((g) => `'${g}'`).join(', ');
   db.prepare(
     `CREATE TEMP TABLE mi_decision AS
      WITH m AS (
@@ -352,7 +369,8 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
      SELECT m.*,
             CASE
               WHEN m.kind = 'LUMP' THEN
-                CASE WHEN m.lump_sent THEN 'NONE' WHEN coalesce(m.gate, m.own_reason) IS NOT NULL THEN 'SUPPRESS' ELSE 'LUM' END
+                CASE WHEN m.lump_sent THEN 'NONE' WHEN m.gate IS NULL AND m.own_reason IN (${noChangeReasons}) THEN 'NONE'
+                     WHEN coalesce(m.gate, m.own_reason) IS NOT NULL THEN 'SUPPRESS' ELSE 'LUM' END
               WHEN m.intent = 'END' THEN CASE WHEN m.in_force THEN 'TRM' ELSE 'NONE' END
               WHEN m.gate IS NOT NULL THEN
                 CASE WHEN m.in_force AND m.gate IN (${endingGates}) THEN 'TRM' WHEN m.in_force THEN 'NONE' ELSE 'SUPPRESS' END
@@ -366,6 +384,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
             END AS action
      FROM m`,
   ).run({ d: businessDate });
+  markDuplicateClaims(db, businessDate);
 
   // Decisions: one per (source, ledger key).
   db.prepare(
@@ -378,7 +397,9 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
             -- SUPPRESS: the first failing reason; TERMINATE: why the order ends (as employer IWOs)
             CASE m.action WHEN 'SUPPRESS' THEN coalesce(m.gate, m.own_reason)
                           WHEN 'TRM' THEN CASE WHEN m.intent = 'END' THEN 'CLAIM_ENDED' ELSE coalesce(m.gate, m.own_reason) END
-                          ELSE '' END,
+                          ELSE CASE WHEN m.duplicate_of IS NOT NULL THEN 'DUPLICATE_MATCH'
+                                    WHEN m.action = 'NONE' AND NOT m.lump_sent AND m.gate IS NULL AND m.own_reason IN (${noChangeReasons}) THEN m.own_reason
+                                    ELSE '' END END,
             CASE WHEN m.action IN ('ORG', 'AMD', 'LUM') THEN m.amount_cents END,
             json_object(
               'action', CASE WHEN m.action IN ('ORG', 'AMD', 'TRM', 'LUM') THEN m.action END,
@@ -399,6 +420,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
                   'since', m.prior_date, 'action', m.prior_action, 'fein', m.prior_fein, 'caseId', m.prior_case_id,
                   'totalObligationCents', json_extract(m.prior_dtl, '$.totalObligationAmount')) END,
               'lumpSumSent', CASE WHEN m.kind = 'LUMP' THEN m.lump_sent = 1 END,
+              'duplicateOf', json(m.duplicate_of),
               'record', json(m.record_facts)),
             m.sources
      FROM mi_decision m
@@ -424,6 +446,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
      WHERE m.action IN ('ORG', 'AMD', 'TRM', 'LUM')
        AND d.business_date = :d AND d.mechanism = '${IWO_MECHANISM}' AND d.subject_key = m.source || '|' || m.ledger_key`,
   ).run({ d: businessDate });
+  recordClaimKeys(db, businessDate);
 
   // Tasks: a payer the order cannot go to (from the suppressed winner), and every record loaded on
   // D on an ambiguous SSN (no person, case or LCSA). DIR PD / LS records are the worklist's.
@@ -444,7 +467,10 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
      UNION ALL
      SELECT 'calpers', f.file, f.sha256, x.line, CASE WHEN x.benefitType = 'L' THEN x.lumpSumAmount ELSE x.monthlyGrossBenefit END
      FROM ${CALPERS} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'calpers' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous`,
+     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous
+     UNION ALL
+     ${cslnAmbiguousSql()}
+     UNION ALL ${LUMP_SUM_AMBIGUOUS_SQL}`,
   ).run({ d: businessDate });
   insertTasks(db, businessDate, IWO_MECHANISM, `
       SELECT m.task_type, coalesce(m.gate, m.own_reason) AS reason,
@@ -455,7 +481,7 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
       -- only when the payer is what stops the order (DOMAIN 6.2: the task comes "instead" of the
       -- IWO / LUM): a claim below threshold, closed or with nothing owed raises no payer task
       WHERE m.action = 'SUPPRESS' AND m.gate IS NULL AND m.task_type IS NOT NULL
-        AND m.own_reason IN ('NO_FEIN', 'EMPLOYER_INCOMPLETE', 'INSURER_NOT_FEIN')
+        AND m.own_reason IN ('NO_FEIN', 'EMPLOYER_INCOMPLETE', 'INSURER_NOT_FEIN', ${LUMP_SUM_TASK_REASONS.map((r) => `'${r}'`).join(', ')})
       UNION ALL
       SELECT 'OTHER', 'AMBIGUOUS_SSN', NULL, NULL, NULL, a.interface, a.file, a.sha256, a.line, a.amount_cents,
              'AMBIGUOUS_SSN|' || a.interface || ':' || a.file || ':' || a.line

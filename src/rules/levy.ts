@@ -11,6 +11,7 @@ import type { Db } from '../store/db.ts';
 import { stagingTableName } from '../store/staging.ts';
 import { firstGateSql, GATE_ORDER } from './derived.ts';
 import { insertTasks } from './tasks.ts';
+import { hasMailingAddressSql } from './address.ts';
 
 export const LEVY_MECHANISM = 'levy';
 
@@ -138,7 +139,7 @@ export function decideLevy(db: Db, businessDate: string, config: Config): void {
   db.exec(
     `CREATE TEMP TABLE levy_institution AS
      SELECT fein, name, street, city, state, zip5, zip4,
-            (street IS NULL OR city IS NULL OR state IS NULL OR zip5 IS NULL) AS incomplete,
+            NOT (${hasMailingAddressSql('', { line1: 'street', city: 'city', state: 'state', zip: 'zip5' })}) AS incomplete,
             CASE fidm WHEN 1 THEN 'fidm' ELSE 'msfidm' END AS interface, file, line
      FROM (SELECT *, row_number() OVER (PARTITION BY fein
                        ORDER BY fidm DESC, business_date DESC, file DESC, line DESC) AS rn

@@ -23,6 +23,7 @@ import type { OutcomeCounts } from './summary.ts';
 import { loadCountyMedianIncome } from '../reference.ts';
 import { firstGateSql, GATE_ORDER } from './derived.ts';
 import { clearMechanismDate } from './ledger.ts';
+import { addressFactsSql, hasMailingAddressSql, NO_ADDRESS } from './address.ts';
 
 export const LICENSE_MECHANISM = 'license';
 
@@ -36,6 +37,7 @@ export const LICENSE_REASONS = [
   'SB1055_LOW_INCOME',
   'RELEASE_REQUESTED',
   'NO_SSN',
+  NO_ADDRESS,
   'LICENSE_NOT_HELD',
 ] as const;
 /** Outcome counts (issued = certified) and the releases per release type. */
@@ -159,6 +161,7 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
               f.person_id IS NOT NULL AS in_force, f.certification_date AS certified_on,
               f.case_id AS a_case_id, f.lcsa_code AS a_lcsa_code, f.dtl_values AS a_values, f.ssn AS a_ssn,
               p.line AS participant_line, p.county_code, p.ssn AS participant_ssn,
+              ${hasMailingAddressSql('p')} AS has_address, ${addressFactsSql('p', 'obligor')} AS address_facts,
               o.person_id IS NOT NULL AS known, o.deceased, o.open_case_count, o.days_delinquent, o.compliant,
               o.cswn_sent_date, o.primary_case_id, o.primary_lcsa_code,
               lo.delinquent_case_count, lo.oldest_due_date,
@@ -190,7 +193,7 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
               WHEN j.in_force AND j.request_type IS NOT NULL THEN 'RELEASE'
               WHEN j.in_force AND (NOT j.held OR j.reason IS NOT NULL) THEN 'RELEASE'
               WHEN j.in_force THEN 'NO_CHANGE'
-              WHEN j.reason IS NOT NULL OR j.request_type IS NOT NULL OR j.participant_ssn IS NULL THEN 'SUPPRESS'
+              WHEN j.reason IS NOT NULL OR j.request_type IS NOT NULL OR j.participant_ssn IS NULL OR NOT j.has_address THEN 'SUPPRESS'
               ELSE 'ISSUE'
             END AS outcome,
             CASE
@@ -200,8 +203,11 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
               -- a request blocks (re-)certification while it stands; it releases nothing here
               -- an eligible obligor without a usable SSN cannot be certified (boards match by SSN):
               -- NO_SSN, like the federal offset, rather than an unwritable record every night
+              -- the A carries the obligor's mailing address (required): none → NO_ADDRESS, decided
+              -- here before formatting (an R goes out under the address its A was sent with)
               ELSE coalesce(j.reason, CASE WHEN j.request_type IS NOT NULL THEN 'RELEASE_REQUESTED' END,
-                            CASE WHEN j.participant_ssn IS NULL THEN 'NO_SSN' END, '')
+                            CASE WHEN j.participant_ssn IS NULL THEN 'NO_SSN' END,
+                            CASE WHEN NOT j.has_address THEN '${NO_ADDRESS}' END, '')
             END AS reason_code
      FROM judged j`,
   ).run(sb);
@@ -252,7 +258,8 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
                 'medianRef', CASE WHEN s.median_line IS NOT NULL THEN s.median_file || ':' || s.median_line END,
                 'incomePercent', :percent,
                 -- income ≤ limit exactly when income × 100 ≤ median × percent (integer cents)
-                'limitCents', s.median_cents * :percent / 100)),
+                'limitCents', s.median_cents * :percent / 100),
+              'address', json(s.address_facts)),
             ${sourcesSql}
      FROM license_subject s
      ORDER BY s.person_id, s.board_code`,
@@ -271,6 +278,9 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
   //    An A names the cases out of compliance and the certification date D; an R the open case
   //    count, the current oldest delinquency date and the certification date of the A it releases.
   const cur = (col: string, field: string) => `CASE WHEN x.p_known THEN x.${col} ELSE json_extract(x.a_values, '$.${field}') END`;
+  // the address: the current one when usable, else (an R of an obligor whose address is gone) the A's
+  const addr = (col: string, field: string) =>
+    `CASE WHEN x.p_known AND x.has_address THEN x.${col} ELSE json_extract(x.a_values, '$.${field}') END`;
   // an R releases the certification under the SSN its A was sent with (the board's key), even when
   // the case extract has corrected the SSN since
   const ssnSent = `CASE WHEN x.action = 'R' THEN x.a_ssn ELSE x.ssn END`;
@@ -302,11 +312,11 @@ export function decideLicense(db: Db, businessDate: string, config: Config): voi
               'middleName', ${cur('middle_name', 'middleName')},
               'suffix', ${cur('suffix', 'suffix')},
               'dob', ${cur('dob', 'dob')},
-              'addressLine1', ${cur('address_line1', 'addressLine1')},
-              'addressLine2', ${cur('address_line2', 'addressLine2')},
-              'city', ${cur('city', 'city')},
-              'state', ${cur('state', 'state')},
-              'zip', ${cur('zip', 'zip')},
+              'addressLine1', ${addr('address_line1', 'addressLine1')},
+              'addressLine2', ${addr('address_line2', 'addressLine2')},
+              'city', ${addr('city', 'city')},
+              'state', ${addr('state', 'state')},
+              'zip', ${addr('zip', 'zip')},
               'countyCode', ${cur('residence_county', 'countyCode')},
               'lcsaCode', x.lcsa,
               'caseCount', CASE x.action WHEN 'A' THEN coalesce(x.delinquent_case_count, 0) ELSE coalesce(x.open_case_count, 0) END,

@@ -15,11 +15,12 @@ import type { Db } from '../store/db.ts';
 import { caseGateSql, type NoticeSummary } from './nmsn.ts';
 import { countOutcomes } from './summary.ts';
 import { clearMechanismDate } from './ledger.ts';
+import { addressFactsSql, hasMailingAddressSql, NO_ADDRESS } from './address.ts';
 
 export const LIEN_MECHANISM = 'lien';
 
 /** Suppression reasons in the order they are applied: gates (DOMAIN 5), then the mechanism's own. */
-export const LIEN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY', 'NO_SSN'] as const;
+export const LIEN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY', 'NO_SSN', NO_ADDRESS] as const;
 
 /**
  * Decides the liens of D. Needs `computeDerivedFacts` for D first; runs inside the caller's
@@ -42,7 +43,8 @@ export function decideLien(db: Db, businessDate: string, config: Config): void {
      WITH base AS (
        SELECT c.case_id, c.obligor_person_id AS person_id, c.order_id, c.monthly_current_support, c.line AS case_line,
               -- blank county = outside California or unknown (case-extract): no recorder to send it to
-              nullif(trim(coalesce(p.county_code, '')), '') AS county_code, p.line AS participant_line, p.ssn
+              nullif(trim(coalesce(p.county_code, '')), '') AS county_code, p.line AS participant_line, p.ssn,
+              ${hasMailingAddressSql('p')} AS has_address, ${addressFactsSql('p', 'obligor')} AS address_facts
        FROM ce_cases c JOIN ce_participants p ON p.person_id = c.obligor_person_id
      )
      SELECT b.case_id, b.person_id, b.order_id, b.county_code,
@@ -50,7 +52,7 @@ export function decideLien(db: Db, businessDate: string, config: Config): void {
             b.monthly_current_support, cf.principal, cf.total, cf.is_open,
             o.deceased, o.bankruptcy_active,
             CASE WHEN b.county_code IN (SELECT value FROM json_each(:eCounties)) THEN 'E' ELSE 'R' END AS lien_type,
-            b.case_line, b.participant_line,
+            b.case_line, b.participant_line, b.has_address, b.address_facts,
             coalesce(${caseGateSql(['BANKRUPTCY_STAY'])},
                      CASE WHEN b.county_code IS NULL THEN 'NO_COUNTY'
                           -- the abstract identifies the judgment debtor by SSN (required field)
@@ -65,6 +67,11 @@ export function decideLien(db: Db, businessDate: string, config: Config): void {
      -- the order is not zero (DOMAIN 6.9); amounts in cents
      WHERE b.monthly_current_support > 0 OR cf.principal > 0`,
   ).run({ d: params.d, eCounties: params.eCounties });
+
+  // The abstract carries the judgment debtor's mailing address (required): a lien that would be
+  // filed tonight without one is NO_ADDRESS, decided here before formatting; one already filed
+  // stays NO_CHANGE (nothing is sent).
+  db.exec(`UPDATE lien_subject SET reason = '${NO_ADDRESS}' WHERE reason IS NULL AND first_filed IS NULL AND NOT has_address`);
 
   db.prepare(
     `INSERT INTO decisions (business_date, mechanism, subject_key, person_id, case_id, outcome,
@@ -87,7 +94,8 @@ export function decideLien(db: Db, businessDate: string, config: Config): void {
               'deceased', s.deceased,
               'bankruptcyActive', s.bankruptcy_active,
               'firstFiledOn', s.first_filed,
-              'abstractDate', :d),
+              'abstractDate', :d,
+              'address', json(s.address_facts)),
             json_array(json_object('interface', 'case-extract', 'file', 'cases.csv', 'line', s.case_line),
                        json_object('interface', 'case-extract', 'file', 'participants.csv', 'line', s.participant_line))
      FROM lien_subject s

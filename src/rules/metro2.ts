@@ -40,6 +40,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { RunContext } from '../interfaces.ts';
 import { clearMechanismDate } from './ledger.ts';
+import { addressFactsSql, hasMailingAddressSql } from './address.ts';
 
 export const METRO2_MECHANISM = 'metro2';
 export const METRO2_INTERFACE = 'metro2';
@@ -179,8 +180,7 @@ export function decideMetro2(db: Db, businessDate: string, config: Config, ctx: 
             lr.business_date AS last_date, lr.account_status AS last_status,
             lr.payment_rating AS last_rating, lr.date_of_first_delinquency AS last_dofd,
             o.deceased, o.credit_notice_sent_date, o.in_custody, pp.incarcerated_since, pp.line AS person_line,
-            (nullif(trim(pp.address_line1), '') IS NOT NULL AND nullif(trim(pp.city), '') IS NOT NULL
-              AND nullif(trim(pp.state), '') IS NOT NULL AND nullif(trim(pp.zip), '') IS NOT NULL) AS address_complete,
+            ${hasMailingAddressSql('pp')} AS address_complete, ${addressFactsSql('pp', 'obligor')} AS address_facts,
             -- Metro 2 needs the SSN or the date of birth to identify the consumer
             (pp.ssn IS NOT NULL OR pp.dob IS NOT NULL) AS identified,
             st.closed_since
@@ -311,6 +311,7 @@ export function decideMetro2(db: Db, businessDate: string, config: Config, ctx: 
               'incarceratedSince', e.incarcerated_since,
               'incarcerationReliefDays', CAST(:reliefDays AS INTEGER),
               'addressComplete', ${boolJson('e.address_complete')},
+              'address', json(e.address_facts),
               'identified', ${boolJson('e.identified')}),
             json_array(json_object('interface', 'case-extract', 'file', 'cases.csv', 'line', e.case_line),
                        json_object('interface', 'case-extract', 'file', 'participants.csv', 'line', e.person_line))

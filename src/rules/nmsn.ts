@@ -6,8 +6,10 @@
  *
  * Subjects are the cases that meet the medical-support conditions and name an employer (the
  * subject key `<case_id>|<fein>` needs one); other cases are not evaluated. Set-based: one
- * statement judges every subject with an ordered CASE (gates of DOMAIN 5, then NO_FEIN), then
- * the ledger decides between ISSUE and NO_CHANGE.
+ * statement judges every subject with an ordered CASE (gates of DOMAIN 5, then NO_FEIN, NO_SSN),
+ * then the ledger decides between ISSUE and NO_CHANGE; a notice that would be sent tonight needs
+ * the employer's mailing address (EMPLOYER_INCOMPLETE, as the employer's IWO) and a child on file
+ * (NO_CHILD_ON_FILE, with a task), both decided here before formatting.
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
@@ -16,11 +18,29 @@ import type { OutcomeCounts } from './summary.ts';
 import { firstGateSql } from './derived.ts';
 import { firstChildrenSql } from './iwoDtl.ts';
 import { clearMechanismDate } from './ledger.ts';
+import { addressFactsSql, hasMailingAddressSql, taskRaisedWithinSql } from './address.ts';
+import { caseExtractSourceSql, insertTasks } from './tasks.ts';
+
+/**
+ * A notice that would be sent tonight for a case with no child in children.csv (child 1 is
+ * required by the layout): SUPPRESS, and one task OTHER per subject at most every
+ * `tasks.noChildOnFileDays`, citing the case's cases.csv line, so a caseworker records the children.
+ */
+export const NO_CHILD_ON_FILE = 'NO_CHILD_ON_FILE';
 
 export const NMSN_MECHANISM = 'nmsn';
 
 /** Suppression reasons in the order they are applied: gates (DOMAIN 5), then the mechanism's own. */
-export const NMSN_REASONS = ['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'NO_FEIN', 'NO_SSN'] as const;
+export const NMSN_REASONS = [
+  'DECEASED',
+  'NO_OPEN_CASE',
+  'BANKRUPTCY_STAY',
+  'INCARCERATION_RELIEF',
+  'NO_FEIN',
+  'NO_SSN',
+  'EMPLOYER_INCOMPLETE',
+  NO_CHILD_ON_FILE,
+] as const;
 
 /**
  * The first failing gate for a case-level mechanism: DECEASED and the obligor-level gates from
@@ -42,7 +62,7 @@ export type NoticeSummary = OutcomeCounts;
  * Decides the NMSNs of D. Needs `computeDerivedFacts` for D first; runs inside the caller's
  * transaction and writes decisions and ledger rows (the writer removes unwritable ones).
  */
-export function decideNmsn(db: Db, businessDate: string, _config: Config): void {
+export function decideNmsn(db: Db, businessDate: string, config: Config): void {
   clearMechanismDate(db, businessDate, NMSN_MECHANISM, ['nmsn_ledger']);
   db.exec('DROP TABLE IF EXISTS temp.nmsn_children; DROP TABLE IF EXISTS temp.nmsn_subject;');
 
@@ -70,6 +90,8 @@ export function decideNmsn(db: Db, businessDate: string, _config: Config): void 
             c.case_id || '|' || coalesce(nullif(trim(coalesce(e.fein, '')), ''), '') AS subject_key,
             cf.is_open, o.deceased, o.bankruptcy_active, o.incarceration_relief,
             c.line AS case_line, p.line AS participant_line, e.line AS employer_line,
+            ${hasMailingAddressSql('e')} AS employer_has_address,
+            ${addressFactsSql('e', 'employer')} AS employer_address_facts,
             coalesce(${caseGateSql(['BANKRUPTCY_STAY', 'INCARCERATION_RELIEF'])},
                      CASE WHEN nullif(trim(coalesce(e.fein, '')), '') IS NULL THEN 'NO_FEIN'
                           -- the notice identifies the employee by SSN (required field): none, no notice
@@ -85,6 +107,14 @@ export function decideNmsn(db: Db, businessDate: string, _config: Config): void 
      JOIN ce_employers e ON e.employer_id = c.employer_id
      WHERE c.medical_support_ordered = 'Y' AND c.medical_coverage_on_file = 'N'`,
   ).run({ d: businessDate });
+
+  // What a notice sent tonight needs besides the gates: the employer's mailing address, a child.
+  db.exec(
+    `UPDATE nmsn_subject SET reason = CASE
+       WHEN NOT employer_has_address THEN 'EMPLOYER_INCOMPLETE'
+       WHEN case_id NOT IN (SELECT case_id FROM nmsn_children) THEN '${NO_CHILD_ON_FILE}' END
+     WHERE reason IS NULL AND first_sent IS NULL`,
+  );
 
   // Never repeated: a notice for (case, FEIN) on an earlier business date makes it NO_CHANGE.
   // Gates and NO_FEIN come first:
@@ -108,7 +138,8 @@ export function decideNmsn(db: Db, businessDate: string, _config: Config): void 
               'incarcerationRelief', s.incarceration_relief,
               'firstSentOn', s.first_sent,
               'children', json(coalesce(ch.children, '[]')),
-              'documentDate', :d),
+              'documentDate', :d,
+              'employerAddress', json(s.employer_address_facts)),
             (SELECT json_group_array(json(src) ORDER BY k) FROM (
                SELECT 1 AS k, json_object('interface', 'case-extract', 'file', 'cases.csv', 'line', s.case_line) AS src
                UNION ALL SELECT 2, json_object('interface', 'case-extract', 'file', 'participants.csv', 'line', s.participant_line)
@@ -128,6 +159,21 @@ export function decideNmsn(db: Db, businessDate: string, _config: Config): void 
      CROSS JOIN decisions d
      WHERE d.business_date = :d AND d.mechanism = :mechanism AND d.subject_key = s.subject_key AND d.outcome = 'ISSUE'`,
   ).run({ d: businessDate, mechanism: NMSN_MECHANISM });
+
+  raiseNoChildTasks(db, businessDate, config.tasks.noChildOnFileDays);
+}
+
+/** One task OTHER per NO_CHILD_ON_FILE subject, unless raised within tasks.noChildOnFileDays before D. */
+function raiseNoChildTasks(db: Db, businessDate: string, days: number): void {
+  insertTasks(db, businessDate, NMSN_MECHANISM, `
+      SELECT 'OTHER' AS task_type, '${NO_CHILD_ON_FILE}' AS reason,
+             o.primary_case_id AS case_id, o.primary_lcsa_code AS lcsa_code, s.person_id,
+             ${caseExtractSourceSql('cases.csv')},
+             s.case_line AS source_line, NULL AS amount_cents, s.subject_key
+      FROM nmsn_subject s
+      JOIN obligor_facts o ON o.person_id = s.person_id
+      WHERE s.reason = '${NO_CHILD_ON_FILE}'
+        AND NOT ${taskRaisedWithinSql(NMSN_MECHANISM, NO_CHILD_ON_FILE, 'subject_key', 's.subject_key', days)}`);
 }
 
 export function summarizeNmsn(db: Db, businessDate: string): NoticeSummary {

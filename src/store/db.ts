@@ -16,7 +16,7 @@ export type Db = Database.Database;
  * do not block a running night.
  */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') createPrivate(file);
   const db = new Database(file);
   // 16 KiB pages for a new database (no effect on an existing one): a night writes millions of
   // decision rows with JSON facts; a quarter of the pages to write, index and commit than at 4 KiB
@@ -35,6 +35,23 @@ export function openDb(file: string): Db {
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+/**
+ * The database holds full SSNs and account numbers (issue 14.5): its folder is created 0700 and the
+ * file 0600 before SQLite opens it. SQLite creates the -wal and -shm files with the database
+ * file's mode; a database (or WAL/SHM) left readable by an older version is narrowed to 0600.
+ */
+function createPrivate(file: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }
 
 /** Applies every migration newer than the database's `user_version`, each in its own transaction. */

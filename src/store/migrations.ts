@@ -388,5 +388,149 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX sdu_receipts_by_date ON sdu_receipts (business_date);
     `,
   },
+  {
+    version: 30,
+    description: 'insurance claim key on the IWO ledger (one claim, one lump-sum IWO across ocss-im and csln) and the CSLN listing ledger',
+    sql: `
+      -- The claim a LUM of an insurance source (ocss-im, csln) was sent for: insurer FEIN | claim
+      -- number (upper case). NULL on every other row. A second report of the claim, from either
+      -- source, on a later night is NO_CHANGE DUPLICATE_MATCH (src/rules/iwoCsln.ts).
+      ALTER TABLE iwo_ledger ADD COLUMN claim_key TEXT;
+      UPDATE iwo_ledger SET claim_key = fein || '|' || upper((SELECT json_extract(d.facts, '$.record.claimNumber')
+                                                          FROM decisions d WHERE d.decision_id = iwo_ledger.decision_id))
+       WHERE source = 'ocss-im' AND action = 'LUM';
+      CREATE INDEX iwo_ledger_by_claim ON iwo_ledger (claim_key, business_date) WHERE claim_key IS NOT NULL;
+
+      -- One row per obligor and business date on which a CSLN listing transaction (A add, C change
+      -- of the amount owed, D delete) was sent, with the complete listed state after it; the latest
+      -- row before D is the current state (as ftb_ledger). A rerun of a due date replaces its rows.
+      CREATE TABLE csln_ledger (
+        business_date  TEXT NOT NULL,
+        person_id      TEXT NOT NULL,
+        action         TEXT NOT NULL,            -- A | C | D
+        certified      INTEGER NOT NULL,         -- 1 while listed; 0 after D
+        ssn            TEXT NOT NULL,            -- the SSN the obligor is listed under
+        last_name      TEXT NOT NULL,
+        first_name     TEXT NOT NULL,
+        middle_name    TEXT,
+        suffix         TEXT,
+        dob            TEXT,
+        case_id        TEXT NOT NULL,            -- primary case named on the record
+        lcsa_code      TEXT NOT NULL,
+        amount_cents   INTEGER NOT NULL,         -- total owed as listed (obligor total); 0 after D
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (person_id, business_date)
+      );
+      CREATE INDEX csln_ledger_by_date ON csln_ledger (business_date);
+
+      -- Per business date the csln mechanism ran: whether the submission was due and why.
+      CREATE TABLE csln_nights (
+        business_date TEXT PRIMARY KEY,
+        due           TEXT NOT NULL              -- WEEKDAY | REQUESTED | NOT_DUE
+      );
+    `,
+  },
+  {
+    version: 60,
+    description: 'run history: whether a run decided anything, voided runs (who, when, why), the configuration used',
+    sql: `
+      -- 1 when the run decided at least one mechanism on a good snapshot of its date: only such runs
+      -- (and crashed ones that left decisions) make an earlier date's rerun refused (issue 14.1).
+      -- Runs recorded before this column: those whose case extract was missing or rejected said so
+      -- in their problems and decided nothing.
+      ALTER TABLE runs ADD COLUMN decided INTEGER NOT NULL DEFAULT 1;
+      UPDATE runs SET decided = 0
+       WHERE summary IS NOT NULL AND json_valid(summary)
+         AND EXISTS (SELECT 1 FROM json_each(summary, '$.problems') WHERE value LIKE 'no rules run%');
+      -- A run voided by an operator (\`runs --void RUN_ID --why TEXT\`): kept in the history, no
+      -- longer counts for the rerun refusal. voided_at is wall clock (run history only).
+      ALTER TABLE runs ADD COLUMN voided_at TEXT;
+      ALTER TABLE runs ADD COLUMN voided_by TEXT;
+      ALTER TABLE runs ADD COLUMN void_reason TEXT;
+      -- The effective configuration of the run: sha256 of its canonical JSON (reference files by
+      -- their content hash), the canonical JSON itself (to name the keys a rerun changes) and the
+      -- --config file given (absolute path; NULL for the defaults).
+      ALTER TABLE runs ADD COLUMN config_sha256 TEXT;
+      ALTER TABLE runs ADD COLUMN config_json TEXT;
+      ALTER TABLE runs ADD COLUMN config_file TEXT;
+    `,
+  },
+  {
+    version: 10,
+    description: 'truncations by field: per output file and record.field (manifest), per output line (explain)',
+    sql: `
+      -- JSON {"<record>.<field>": count} of the values cut to their field length in the file.
+      ALTER TABLE output_files ADD COLUMN truncated_fields TEXT NOT NULL DEFAULT '{}';
+
+      -- One row per output line with a truncated value: which fields of that record were cut.
+      CREATE TABLE output_truncations (
+        business_date TEXT NOT NULL,
+        file          TEXT NOT NULL,             -- relative to <out>/<date>/
+        line          INTEGER NOT NULL,
+        record        TEXT NOT NULL,             -- the layout's record name
+        fields        TEXT NOT NULL,             -- JSON array of the field names cut
+        PRIMARY KEY (business_date, file, line)
+      );
+      -- an output file removed from the store (a rerun writes fewer files) takes its lines along
+      CREATE TRIGGER output_files_truncations_gone AFTER DELETE ON output_files
+      BEGIN
+        DELETE FROM output_truncations WHERE business_date = OLD.business_date AND file = OLD.file;
+      END;
+    `,
+  },
+  {
+    version: 20,
+    description: 'SDU receipts retransmitted (counted duplicates) and the employer compliance ledgers (22 CCR 116108, FC 5241)',
+    sql: `
+      -- Every sdu-payments record whose receipt id was already loaded (on the same night, or an
+      -- earlier one) with exactly the same content: a retransmission, counted and kept here so the
+      -- file reconciles (loaded = receipts + duplicates), never a second payment. A record that
+      -- reuses a receipt id with other content is rejected instead (DUPLICATE_KEY). A rerun of a
+      -- date replaces its rows (they cascade with the file).
+      CREATE TABLE sdu_duplicates (
+        file_id        INTEGER NOT NULL REFERENCES inbound_files (file_id) ON DELETE CASCADE,
+        line           INTEGER NOT NULL,
+        business_date  TEXT NOT NULL,            -- the night that read the duplicate
+        receipt_id     TEXT NOT NULL,
+        first_business_date TEXT NOT NULL,       -- the night whose row in sdu_receipts stands
+        first_file_id  INTEGER NOT NULL,
+        first_line     INTEGER NOT NULL,
+        amount_cents   INTEGER NOT NULL,
+        PRIMARY KEY (file_id, line)
+      );
+      CREATE INDEX sdu_duplicates_by_date ON sdu_duplicates (business_date);
+      -- reversals by the receipt they undo (employer compliance: a reversed WAGE receipt does not count)
+      CREATE INDEX sdu_receipts_by_reversed ON sdu_receipts (reverses_receipt_id);
+
+      -- One row per employer IWO found non-compliant (no WAGE receipt from its FEIN on its case
+      -- since its ORG, noWageDays after the ORG): the task is raised once per ORG (a new ORG of the
+      -- key can fail again). The rows stay when a receipt arrives later: they are the failures the
+      -- order-to-show-cause count reads. A rerun of D replaces D's rows.
+      CREATE TABLE compliance_ledger (
+        business_date  TEXT NOT NULL,            -- the night the failure was raised
+        ledger_key     TEXT NOT NULL,            -- iwo_ledger key of the employer IWO: case_id|fein
+        org_date       TEXT NOT NULL,            -- business date of the ORG that failed
+        case_id        TEXT NOT NULL,
+        fein           TEXT NOT NULL,
+        person_id      TEXT NOT NULL,
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (business_date, ledger_key)
+      );
+      CREATE INDEX compliance_ledger_by_key ON compliance_ledger (ledger_key, org_date);
+      CREATE INDEX compliance_ledger_by_fein ON compliance_ledger (fein, business_date);
+
+      -- One row per employer (FEIN) named an order-to-show-cause candidate; not named again within
+      -- oscMonths months. A rerun of D replaces D's rows.
+      CREATE TABLE employer_osc_ledger (
+        business_date  TEXT NOT NULL,
+        fein           TEXT NOT NULL,
+        failures       INTEGER NOT NULL,         -- failures counted in the window
+        cases          TEXT NOT NULL,            -- JSON array of the case ids of those failures
+        decision_id    INTEGER NOT NULL,
+        PRIMARY KEY (business_date, fein)
+      );
+      CREATE INDEX employer_osc_ledger_by_fein ON employer_osc_ledger (fein, business_date);
+    `,
+  },
   // next migration here
 ];

@@ -114,6 +114,30 @@ describe('explain and verify', () => {
     expect(e.decisions.every((d) => d.caseId === issued.case_id)).toBe(true);
   });
 
+  it('employer compliance: the failure and the later receipt are both explained, with dates and receipts looked at (issue 12)', async () => {
+    // default configuration: noWageDays 45, so the ORG of 2026-09-30 is due on 2026-11-20 (51 days)
+    const failed = await cli('explain', '--case', 'C037-600021', '--date', D, '--out', out, '--json');
+    const f = (JSON.parse(failed.stdout) as Explanation).decisions.find((d) => d.mechanism === 'compliance')!;
+    expect(f).toMatchObject({ subjectKey: 'C037-600021|956000602', outcome: 'TASK', reasonCodes: ['NO_WAGE_RECEIPT'], sources: [{ interface: 'eiwo', file: 'eiwo.txt' }] });
+    expect(f.facts).toMatchObject({ taskType: 'EMPLOYER_NONCOMPLIANCE', orgDate: '2026-09-30', dueDate: '2026-11-14', daysSinceOrg: 51,
+      receiptsLookedAt: { sourceType: 'WAGE', caseId: 'C037-600021', receiptDateFrom: '2026-09-30', loadedUpTo: D, count: 0 } });
+    const later = await cli('explain', '--case', 'C037-600021', '--date', '2026-11-30', '--out', out, '--json');
+    const l = (JSON.parse(later.stdout) as Explanation).decisions.find((d) => d.mechanism === 'compliance')!;
+    expect(l).toMatchObject({ outcome: 'NO_CHANGE', reasonCodes: ['WAGE_RECEIVED'] });
+    expect(l.facts).toMatchObject({ failureRaisedOn: D, countingReceipt: { receiptId: 'R261130-0001', receiptDate: '2026-11-27', amountCents: 22500 } });
+    const human = await cli('explain', '--case', 'C037-600021', '--date', '2026-11-30', '--out', out);
+    expect(human.stdout).toContain('WAGE_RECEIVED');
+    expect(human.stdout).toContain('failureRaisedOn');
+  });
+
+  it('a lump-sum LUM shows the employer report it came from and its e-IWO record (issue 12)', async () => {
+    const run = await cli('explain', '--person', 'P600070', '--date', D, '--out', out, '--json');
+    const lum = (JSON.parse(run.stdout) as Explanation).decisions.find((d) => d.subjectKey.startsWith('lump-sum|'))!;
+    expect(lum).toMatchObject({ outcome: 'ISSUE', amountCents: 150000, sources: [{ interface: 'lump-sum', file: 'LUMP_SUM_20261120.txt', line: 2 }] });
+    expect(lum.facts).toMatchObject({ action: 'LUM', record: { paymentType: 'BON', grossCents: 300000 } });
+    expect(lum.output).toMatchObject({ interface: 'eiwo', recordType: 'detail', note: '' });
+  });
+
   it('exit 1 when nothing for the subject on the date; 2 on usage errors', async () => {
     const none = await cli('explain', '--case', 'C000-000000', '--date', D, '--out', out);
     expect(none.code).toBe(1);

@@ -138,6 +138,24 @@ describe('diff of inbound and other layouts', () => {
     expect(d.changed[0]!.key).toMatch(/aRecord institutionTin=\d+ > bRecord matchedSsn=\*+\d{4} payeeAccountNumber=\*+/);
   });
 
+  it('sdu-payments: receipts matched by receipt id; a changed amount is named on its receipt (issue 12)', async () => {
+    const dir = tmpDir();
+    const a = path.join(FIXTURES, 'inbox', '2026-11-20', 'sdu-payments', 'SDU_PAY_20261120.txt');
+    const rows = lines(a);
+    // swap two receipts and change the amount of R261120-0002 (+0.10: trailing overpunch { → A)
+    const changed = [rows[0]!, rows[2]!.slice(0, 63) + 'A' + rows[2]!.slice(64), rows[1]!, ...rows.slice(3)];
+    const b = path.join(dir, 'b.txt');
+    fs.writeFileSync(b, changed.join('\n') + '\n');
+    const run = await cli('diff', a, b, '--layout', 'sdu-payments', '--json');
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { changed: Array<{ key: string; fields: Array<{ field: string; start: number; end: number }> }>; added: unknown[]; removed: unknown[] };
+    expect(report.added).toEqual([]);
+    expect(report.removed).toEqual([]);
+    expect(report.changed.map((c) => [c.key, c.fields.map((f) => [f.field, f.start, f.end])])).toEqual([
+      [expect.stringContaining('R261120-0002'), [['amount', 54, 64]]],
+    ]);
+  });
+
   it('CRLF line ends are read like LF', async () => {
     const crlf = path.join(tmpDir(), 'crlf.txt');
     fs.writeFileSync(crlf, fs.readFileSync(GOLDEN, 'latin1').replace(/\n/g, '\r\n'), 'latin1');

@@ -20,6 +20,9 @@ import { LICENSE_REASONS } from '../../src/rules/license.ts';
 import { FOP_REASONS } from '../../src/rules/fop.ts';
 import { FTB_REASONS } from '../../src/rules/ftb.ts';
 import { METRO2_REASONS } from '../../src/rules/metro2.ts';
+import { CSLN_REASONS } from '../../src/rules/csln.ts';
+import { LUMP_SUM_REASONS } from '../../src/rules/iwoLumpSum.ts';
+import { COMPLIANCE_REASONS } from '../../src/rules/compliance.ts';
 import { FIXTURE_INBOX, fixtureDates, GOLDEN_DIR, outboundFiles, runFixtureNights } from '../../scripts/fixture-nights.ts';
 import type { NightResult } from '../../scripts/fixture-nights.ts';
 import { FIXTURES, tmpDir } from '../helpers/cli.ts';
@@ -121,7 +124,7 @@ describe('the fixture nights', () => {
     // name why the task was raised; CLAIM_ENDED ends a match IWO whose claim ended (6.2)
     const declared: Record<string, readonly string[]> = {
       levy: LEVY_REASONS,
-      iwo: [...GATE_ORDER, ...EMPLOYER_IWO_REASONS, ...EMPLOYER_IWO_TRM_TRIGGERS, ...MATCH_IWO_REASONS, 'CLAIM_ENDED'],
+      iwo: [...GATE_ORDER, ...EMPLOYER_IWO_REASONS, ...EMPLOYER_IWO_TRM_TRIGGERS, ...MATCH_IWO_REASONS, ...LUMP_SUM_REASONS, 'CLAIM_ENDED'],
       worklist: [...GATE_ORDER, ...WORKLIST_REASONS],
       nmsn: NMSN_REASONS,
       lien: LIEN_REASONS,
@@ -130,6 +133,8 @@ describe('the fixture nights', () => {
       fop: FOP_REASONS,
       ftb: FTB_REASONS,
       metro2: METRO2_REASONS,
+      csln: CSLN_REASONS,
+      compliance: COMPLIANCE_REASONS,
     };
     const used = db
       .prepare(
@@ -140,6 +145,17 @@ describe('the fixture nights', () => {
       .all() as Array<{ mechanism: string; reason: string }>;
     expect(used.length).toBeGreaterThan(20);
     expect(used.filter((u) => !(declared[u.mechanism] ?? []).includes(u.reason))).toEqual([]);
+  });
+
+  it.each(dates.filter((d) => fs.existsSync(path.join(EXPECTED, d, 'collections-counts.json'))))('%s: sdu-payments and lump-sum counts, receipts and duplicates', (date) => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, date, 'manifest.json'), 'utf8'));
+    const { receipts, ...inbound } = JSON.parse(fs.readFileSync(path.join(EXPECTED, date, 'collections-counts.json'), 'utf8')) as Record<string, Record<string, number>>;
+    for (const [id, c] of Object.entries(inbound)) {
+      const inputs = manifest.inputs.filter((i: { interface: string }) => i.interface === id);
+      const sum = (k: string) => inputs.reduce((n: number, i: Record<string, number>) => n + i[k]!, 0);
+      expect({ read: sum('read'), loaded: sum('loaded'), rejected: sum('rejected'), ...manifest.summary.inbound[id] }, id).toMatchObject(c);
+    }
+    expect(manifest.summary.compliance.receipts).toEqual(receipts);
   });
 
   it.each(dates.filter((d) => fs.existsSync(path.join(EXPECTED, d, 'tasks-scenarios.csv'))))('%s: the hand-derived scenario tasks', (date) => {

@@ -13,6 +13,7 @@ import { compileLayout } from '../../src/layout/codec.ts';
 import { fixedLayout } from '../../src/layout/registry.ts';
 import { cli, cliProcess, copyInbox, DATES, FIXTURES, nightlyAll, snapshotFiles, tmpDir } from '../helpers/cli.ts';
 import { csvRows } from '../helpers/records.ts';
+import { lockHeldBy } from '../helpers/operator.ts';
 
 const D = '2026-11-20';
 const GOLDEN = path.join(FIXTURES, 'golden');
@@ -137,10 +138,10 @@ describe('nightly on the bundled fixtures', () => {
 
   it('writes header-only rejects files and a manifest whose counts reconcile', () => {
     for (const id of ['case-extract', 'fidm', 'msfidm', 'ocss-im', 'dir-wc', 'calpers', 'tsp', 'edd', 'ftb', 'fop-collections', 'fop-rejects']) {
-      expect(fs.readFileSync(path.join(out, D, 'rejects', `${id}.rejects.csv`), 'utf8')).toBe('file,line,record_type,field,start,end,value_masked,reason\n');
+      expect(fs.readFileSync(path.join(out, D, 'rejects', `${id}.rejects.csv`), 'utf8')).toBe('file,line,record_type,field,start,end,value_masked,reason,message\n');
     }
     const manifest = JSON.parse(fs.readFileSync(path.join(out, D, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest)).toEqual(['businessDate', 'inputs', 'outputs', 'summary']);
+    expect(Object.keys(manifest)).toEqual(['businessDate', 'inputs', 'outputs', 'summary', 'configuration']);
     for (const i of manifest.inputs) expect(i.read, i.file).toBe(i.loaded + i.rejected);
     expect(manifest.inputs.map((i: { file: string }) => i.file)).toContain('case-extract/participants.csv');
     const otw = manifest.outputs.find((o: { file: string }) => o.file === 'levy-otw.txt');
@@ -390,7 +391,7 @@ describe('the lock and exit codes', () => {
     const out = tmpDir();
     const holder = spawn('sleep', ['30']);
     try {
-      fs.writeFileSync(path.join(out, 'csebatch.db.lock'), JSON.stringify({ pid: holder.pid, command: 'nightly', businessDate: D }));
+      fs.writeFileSync(path.join(out, 'csebatch.db.lock'), lockHeldBy(holder.pid!, D));
       const r = cliProcess('nightly', '--date', D, '--inbox', path.join(FIXTURES, 'inbox'), '--out', out);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain('another csebatch run holds');

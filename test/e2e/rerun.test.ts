@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRun } from '../../src/runner/night.ts';
 import { MECHANISMS, OUTBOUND } from '../../src/interfaces.ts';
 import { cli, cliProcess, copyInbox, FIXTURES, snapshotFiles, tmpDir } from '../helpers/cli.ts';
-import { expectLogsFreeOfSecrets, fixtureDates, query } from '../helpers/operator.ts';
+import { expectLogsFreeOfSecrets, fixtureDates, lockHeldBy, query } from '../helpers/operator.ts';
 
 const DATES = fixtureDates();
 const FIRST = DATES[0]!;
@@ -115,7 +115,9 @@ describe('rerunning an earlier business date', () => {
     const result = JSON.parse(r.stdout) as { laterDates: string[]; warnings: string[]; logFile: string; runId: number };
     expect(result.laterDates).toEqual(DATES.slice(1));
     expect(r.stderr).toContain('NOT recomputed');
-    expect(r.stderr).toContain(DATES.slice(1).map((d) => `nightly --date ${d}`).join(', then '));
+    // commands that work as printed: the operator's --inbox and --out, --force for all but the last (issue 14.8)
+    const later = DATES.slice(1);
+    expect(r.stderr).toContain(later.map((d, i) => `csebatch nightly --date ${d} --inbox ${inbox} --out ${out}${i < later.length - 1 ? ' --force' : ''}`).join(' ; then '));
     expect(fs.readFileSync(result.logFile, 'utf8')).toContain(DATES.slice(1).join(', '));
     const history = query<{ summary: string }>(path.join(out, 'csebatch.db'), 'SELECT summary FROM runs WHERE run_id = ?', result.runId);
     expect(JSON.parse(history[0]!.summary).laterDates).toEqual(DATES.slice(1));
@@ -254,7 +256,7 @@ describe('exit codes (OPERATIONS "Exit codes"), paths not covered by nightly.tes
     const out = tmpDir();
     const holder = spawn('sleep', ['30']);
     try {
-      fs.writeFileSync(path.join(out, 'csebatch.db.lock'), JSON.stringify({ pid: holder.pid, command: 'nightly', businessDate: D }));
+      fs.writeFileSync(path.join(out, 'csebatch.db.lock'), lockHeldBy(holder.pid!, D));
       const r = await cli('run', 'fidm', '--date', D, '--inbox', path.join(FIXTURES, 'inbox'), '--out', out);
       expect(r.code).toBe(3);
       expect(fs.existsSync(path.join(out, 'csebatch.db'))).toBe(false);
@@ -266,7 +268,7 @@ describe('exit codes (OPERATIONS "Exit codes"), paths not covered by nightly.tes
   it('1: a night whose inbox folder for the date does not exist (case extract missing)', async () => {
     const out = tmpDir();
     outs.push(out);
-    const r = await cli('nightly', '--date', '2030-01-01', '--inbox', path.join(FIXTURES, 'inbox'), '--out', out);
+    const r = await cli('nightly', '--date', '2026-01-01', '--inbox', path.join(FIXTURES, 'inbox'), '--out', out);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/case-extract\s+missing/);
   });

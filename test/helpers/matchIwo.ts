@@ -70,3 +70,12 @@ export function iwoLedger(w: World, date: string): IwoLedgerRow[] {
     .all(date) as Array<Omit<IwoLedgerRow, 'dtl'> & { dtl_values: string }>;
   return rows.map(({ dtl_values, ...r }) => ({ ...r, dtl: JSON.parse(dtl_values) as Record<string, unknown> }));
 }
+
+/** An employer's lump-sum report (lump-sum detail): a $4,000.00 bonus paid after D by FEIN 941111111. */
+export function addLumpSum(w: World, fileId: number, over: Row = {}): number {
+  return w.addStaged('lump-sum', 'detail', fileId, {
+    recordType: 'D', employerFein: '941111111', employerName: 'ACME WIDGETS INCORPORATED', employeeSsn: SSN,
+    employeeLastName: 'GARCIA', employeeFirstName: 'MARIA', employeeMiddleName: null, paymentType: 'BON',
+    grossAmount: 400000, expectedPaymentDate: '2026-12-04', reportDate: '2026-11-18', ...over,
+  });
+}

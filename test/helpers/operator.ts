@@ -9,6 +9,7 @@ import { fixedLayout } from '../../src/layout/registry.ts';
 import { FIXTURES, snapshotFiles } from './cli.ts';
 import { csvRows } from './records.ts';
 import { fixtureDates } from '../../scripts/fixture-nights.ts';
+import { processStartTime } from '../../src/runner/lock.ts';
 
 export { fixtureDates } from '../../scripts/fixture-nights.ts';
 
@@ -101,4 +102,10 @@ export function tableRowsWithoutIds(dbFile: string, table: string): string[] {
   return query(dbFile, `SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${table}"`)
     .map((r) => JSON.stringify(r))
     .sort();
+}
+
+/** The lock file a live csebatch run `pid` would hold (with its process start time, src/runner/lock.ts). */
+export function lockHeldBy(pid: number, businessDate: string): string {
+  const startTime = processStartTime(pid);
+  return JSON.stringify({ pid, command: 'nightly', businessDate, ...(startTime !== null ? { startTime } : {}) });
 }

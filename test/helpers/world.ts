@@ -108,8 +108,9 @@ export class World {
   readonly db: Db;
   private nextLine = new Map<number, number>();
 
-  constructor() {
-    this.db = openDb(':memory:');
+  /** `file`: a database file instead of memory (for commands that open the store themselves) */
+  constructor(file = ':memory:') {
+    this.db = openDb(file);
     for (const ddl of caseExtractTableDdl()) this.db.exec(ddl);
     for (const spec of FIXED_WIDTH_INBOUND) ensureStagingTables(this.db, fixedLayout(spec.id));
     this.db.prepare(`INSERT INTO runs (business_date, command, interfaces, status, pid, started_at) VALUES (?, 'test', '[]', 'RUNNING', 1, 'x')`).run(D);

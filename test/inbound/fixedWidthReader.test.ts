@@ -246,7 +246,7 @@ describe('readFixedWidthFile: file units (header/trailer layouts)', () => {
     expect(reasons(outcome.result.rejects)).toEqual([
       [1, 'FILE_REJECTED', ''], [2, 'FILE_REJECTED', ''], [3, 'FILE_REJECTED', ''], [4, 'FILE_REJECTED', ''], [5, 'CONTROL_MISMATCH', 'detailCount'],
     ]);
-    expect(outcome.result.rejects[4]).toMatchObject({ recordType: 'trailer', start: 2, end: 10, valueMasked: '*****0004' });
+    expect(outcome.result.rejects[4]).toMatchObject({ recordType: 'trailer', start: 2, end: 10, valueMasked: '000000004' });
     expect(outcome.result.rejects[4]!.message).toContain('the count of detail in the file is 000000003');
     expect(outcome.result.rejects[1]).toMatchObject({ recordType: 'detail', message: 'rejected with its file: CONTROL_MISMATCH at line 5' });
     expect(outcome.result).toMatchObject({ read: 5, loaded: 0, rejected: 5 });
@@ -310,15 +310,19 @@ describe('readFixedWidthFile: file units (header/trailer layouts)', () => {
     expect(after.result.rejects.find((r) => r.reason === 'STRUCTURE')).toMatchObject({ line: 5, message: 'detail after the trailer at line 4' });
   });
 
-  it('an empty file is a STRUCTURE error where a header/trailer is required, valid otherwise', async () => {
+  it('an empty file is a STRUCTURE error for every layout, with or without a file header (issue 14.2)', async () => {
     const empty = writeFile('');
     const calpersEmpty = await read(calpers, empty);
     expect(calpersEmpty.result.rejects).toEqual([
-      expect.objectContaining({ line: 0, reason: 'STRUCTURE', recordType: '', message: 'empty file: expected header and trailer' }),
+      expect.objectContaining({ line: 0, reason: 'STRUCTURE', recordType: '', message: 'empty file (no line): expected header and trailer' }),
     ]);
     expect(calpersEmpty.result).toMatchObject({ read: 0, loaded: 0, rejected: 0 });
-    expect((await read(msfidm, empty)).result).toMatchObject({ read: 0, rejects: [] });
-    expect((await read(fidm, empty)).result).toMatchObject({ read: 0, rejects: [] });
+    // a failed transfer of a block layout (FIDM A/B/T, MSFIDM) is not a valid file either
+    for (const layout of [msfidm, fidm]) {
+      expect((await read(layout, empty)).result.rejects).toEqual([
+        expect.objectContaining({ line: 0, reason: 'STRUCTURE', message: 'empty file (no line): expected records' }),
+      ]);
+    }
     expect((await read(fopCollections, empty)).result.rejects[0]).toMatchObject({ line: 0, reason: 'STRUCTURE' });
   });
 

@@ -20,7 +20,7 @@ import { PACKAGE_ROOT } from '../../src/config.ts';
 import type { RecordValues } from '../../src/types.ts';
 
 const FIXTURES = path.join(PACKAGE_ROOT, 'fixtures');
-const IDS = ['ocss-im', 'dir-wc', 'calpers', 'tsp', 'edd', 'ftb', 'fop-collections', 'fop-rejects'] as const;
+const IDS = ['ocss-im', 'dir-wc', 'calpers', 'tsp', 'edd', 'ftb', 'fop-collections', 'fop-rejects', 'csln'] as const;
 const DATES = ['2026-09-15', '2026-11-20'] as const;
 
 interface Row {
@@ -64,8 +64,9 @@ describe.each(IDS)('bad %s files give the reject rows derived by hand', (id) => 
 describe('bundled valid files', () => {
   const valid = DATES.flatMap((date) => IDS.flatMap((id) => inboxFiles(date, id).map((file) => ({ date, id, file }))));
 
-  it('there is a file of every interface on 2026-11-20 and of edd and ftb on both dates', () => {
-    for (const id of IDS) expect(inboxFiles('2026-11-20', id).length, id).toBeGreaterThan(0);
+  it('there is a file of every interface on 2026-11-20 (csln: 2026-09-30 and 2026-10-31) and of edd and ftb on both dates', () => {
+    for (const id of IDS.filter((i) => i !== 'csln')) expect(inboxFiles('2026-11-20', id).length, id).toBeGreaterThan(0);
+    for (const d of ['2026-09-30', '2026-10-31']) expect(inboxFiles(d, 'csln').length, d).toBeGreaterThan(0);
     for (const id of ['edd', 'ftb']) expect(inboxFiles('2026-09-15', id).length, id).toBeGreaterThan(0);
   });
 

@@ -86,7 +86,7 @@ describe('control accumulator', () => {
     expect(acc.computeTrailer('trailer')).toEqual({ detailCount: '000000003', amountTotal: 305, batchCount: '000002' });
   });
 
-  it('verifies a trailer as read: matches, mismatches with the masked value, and sums it cannot verify', () => {
+  it('verifies a trailer as read: matches, mismatches with the value as read (a count is not personal data, issue 14.6), and sums it cannot verify', () => {
     const acc = createControlAccumulator(calpers);
     acc.add('detail', { monthlyGrossBenefit: 100 });
     const trailer = calpers.recordByName('trailer');
@@ -94,7 +94,7 @@ describe('control accumulator', () => {
     const [wrongCount] = acc.verify(trailer, { detailCount: '000000007', amountTotal: 100 });
     expect(wrongCount).toMatchObject({ expected: '000000001', actual: '000000007' });
     expect(wrongCount!.field.start).toBe(2);
-    expect(wrongCount!.message).toBe("trailer.detailCount (2-10) holds '*****0007'; the count of detail in the file is 000000001");
+    expect(wrongCount!.message).toBe("trailer.detailCount (2-10) holds '000000007'; the count of detail in the file is 000000001");
 
     acc.add('detail', {}, 17); // amount unreadable on line 17
     const failures = acc.verify(trailer, { detailCount: '000000002', amountTotal: 100 });

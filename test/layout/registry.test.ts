@@ -21,11 +21,11 @@ function layoutError(json: unknown): string {
 }
 
 describe('layout registry', () => {
-  it('lists and loads every layout file (19 fixed-width, 2 CSV)', () => {
+  it('lists and loads every layout file (23 fixed-width (csln, csln-submission, sdu-payments, lump-sum included), 2 CSV)', () => {
     const ids = layoutIds();
-    expect(ids).toHaveLength(21);
+    expect(ids).toHaveLength(25);
     const formats = ids.map((id) => loadLayout(id).format);
-    expect(formats.filter((f) => f === 'fixed')).toHaveLength(19);
+    expect(formats.filter((f) => f === 'fixed')).toHaveLength(23);
     expect(formats.filter((f) => f === 'csv')).toHaveLength(2);
   });
 

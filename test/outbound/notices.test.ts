@@ -83,16 +83,17 @@ describe('nmsn.txt', () => {
     ]);
   });
 
-  it('a notice that cannot be written (no child on file for the required child 1) is SUPPRESS UNWRITABLE_VALUE and leaves no ledger row', () => {
+  it('a notice that cannot be written (a case id too long for its field) is SUPPRESS UNWRITABLE_VALUE and leaves no ledger row', () => {
+    // (a case with no child on file is decided NO_CHILD_ON_FILE by the rule, before formatting)
     w.addPerson(person('P1', { ssn: '111223333' })).addEmployer('E1');
-    w.addCase(medicalCase('C1', 'P1', 'E1'));
+    w.addCase(medicalCase('C037-10039100001', 'P1', 'E1')).addChild('C037-10039100001', 1);
     computeDerivedFacts(w.db, D, config);
     decideNmsn(w.db, D, config);
     const build = buildNmsn(w.db, D, config);
     expect(build.unwritable).toBe(1);
     const d = decisions(w.db, 'nmsn')[0]!;
     expect(d).toMatchObject({ outcome: 'SUPPRESS', reason_codes: 'UNWRITABLE_VALUE' });
-    expect(JSON.parse(d.facts).unwritable).toMatchObject({ wouldBe: 'ISSUE', field: 'child1LastName' });
+    expect(JSON.parse(d.facts).unwritable).toMatchObject({ wouldBe: 'ISSUE', field: 'caseId' });
     expect(w.db.prepare('SELECT count(*) AS n FROM nmsn_ledger').get()).toEqual({ n: 0 });
     expect(trailer(decode('nmsn', build))).toMatchObject({ detailCount: '000000000' });
   });

@@ -110,7 +110,7 @@ describe('cswn: gates first (DOMAIN 5)', () => {
     sentEarlier('2026-10-01');
     decide();
     expect(only().reason_codes).toBe('DECEASED');
-    expect(CSWN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT', 'NO_SSN']);
+    expect(CSWN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'CSWN_CURRENT', 'CSWN_RECENTLY_SENT', 'NO_SSN', 'NO_ADDRESS']);
   });
 });
 

@@ -140,7 +140,7 @@ describe('lien: gates (DOMAIN 5) and NO_COUNTY, in order', () => {
     world({ county_code: null }, { bankruptcy_filed_date: '2026-10-01', bankruptcy_chapter: '11' });
     decide();
     expect(only().reason_codes).toBe('BANKRUPTCY_STAY');
-    expect(LIEN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY', 'NO_SSN']);
+    expect(LIEN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'NO_COUNTY', 'NO_SSN', 'NO_ADDRESS']);
   });
 });
 

@@ -129,7 +129,7 @@ describe('nmsn: gates (DOMAIN 5) and NO_FEIN, in order', () => {
       [`C1|${FEIN}`, 'DECEASED'],
       ['C2|', 'INCARCERATION_RELIEF'],
     ]);
-    expect(NMSN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'NO_FEIN', 'NO_SSN']);
+    expect(NMSN_REASONS).toEqual(['DECEASED', 'NO_OPEN_CASE', 'BANKRUPTCY_STAY', 'INCARCERATION_RELIEF', 'NO_FEIN', 'NO_SSN', 'EMPLOYER_INCOMPLETE', 'NO_CHILD_ON_FILE']);
   });
 });
 
