@@ -16,7 +16,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { Transform, Writable } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -300,6 +300,10 @@ export interface CsvFileReadResult {
 const MAX_RECORD_CHARS = 1 << 20;
 const READ_CHUNK_BYTES = 1 << 20;
 const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+/** the plain reader's reads: large, so the per-chunk cost is nothing beside the per-line work */
+const PLAIN_READ_CHUNK_BYTES = 4 << 20;
 
 /**
  * Streams one CSV file through csv-parse. Line numbers are physical lines of the file (header =
@@ -308,6 +312,80 @@ const LF = 0x0a;
  * a quoted field as two lines.
  */
 export async function readCsvFile(opts: ReadCsvFileOptions): Promise<CsvFileReadResult> {
+  const scan = await scanForPlainCsv(opts.path);
+  return scan.plain ? readPlainCsvFile(opts, scan) : readCsvFileWithParser(opts);
+}
+
+/**
+ * What one pass over the bytes tells before parsing: size, sha256, and whether the file is PLAIN
+ * CSV, i.e. holds no double quote, no CR, only ASCII, no line longer than MAX_RECORD_CHARS and is
+ * not empty. In a plain file every line is one record and every comma a separator: csv-parse
+ * cannot find a syntax error, a UTF-8 problem or a BOM in it, and splitting each line on commas
+ * gives exactly its fields (test/layout/csvSchema.test.ts holds the two readers to the same
+ * records and rejects). The case extract the case system sends every night is plain; reading it
+ * with csv-parse cost about 40 s of the 1M-case night's 92 s load (csv-parse's per-field state
+ * machine, its info objects and the garbage they leave), splitting it costs a few seconds
+ * (docs/decisions.md, "Lever: plain CSV"). The second read comes from the OS page cache.
+ */
+interface CsvScan {
+  plain: boolean;
+  bytes: number;
+  sha256: string;
+}
+
+async function scanForPlainCsv(filePath: string): Promise<CsvScan> {
+  const hash = crypto.createHash('sha256');
+  let bytes = 0;
+  let plain = true;
+  let lineLength = 0; // bytes since the last LF
+  for await (const chunk of fs.createReadStream(filePath, { highWaterMark: PLAIN_READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+    if (!plain) continue;
+    if (chunk.indexOf(QUOTE) !== -1 || chunk.indexOf(CR) !== -1 || !isAscii(chunk)) {
+      plain = false;
+      continue;
+    }
+    let from = 0;
+    for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, from)) {
+      if (lineLength + lf - from > MAX_RECORD_CHARS) plain = false;
+      lineLength = 0;
+      from = lf + 1;
+    }
+    lineLength += chunk.length - from;
+    if (lineLength > MAX_RECORD_CHARS) plain = false;
+  }
+  return { plain: plain && bytes > 0, bytes, sha256: hash.digest('hex') };
+}
+
+/** The plain-file reader: lines split at LF, fields at commas, fed to the same book as csv-parse's records. */
+async function readPlainCsvFile(opts: ReadCsvFileOptions, scan: CsvScan): Promise<CsvFileReadResult> {
+  const book = new CsvReadBook(opts, null);
+  let carry: Buffer | null = null;
+  let line = 0;
+  for await (const chunk of fs.createReadStream(opts.path, { highWaterMark: PLAIN_READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, from)) {
+      let text: string;
+      if (carry !== null) {
+        text = carry.toString('latin1') + chunk.toString('latin1', 0, lf);
+        carry = null;
+      } else {
+        text = chunk.toString('latin1', from, lf);
+      }
+      book.recordOnLine(text.split(','), ++line, false);
+      from = lf + 1;
+    }
+    if (from < chunk.length) carry = carry === null ? Buffer.from(chunk.subarray(from)) : Buffer.concat([carry, chunk.subarray(from)]);
+  }
+  // a last line without a line end is a record; a final LF does not start one (as csv-parse)
+  if (carry !== null && carry.length > 0) book.recordOnLine(carry.toString('latin1').split(','), ++line, false);
+  book.finish();
+  return { bytes: scan.bytes, sha256: scan.sha256, records: book.records, headerAccepted: book.headerAccepted };
+}
+
+/** csv-parse's path, for every file that is not plain (quotes, CRLF, non-ASCII, empty); exported for the tests that hold the plain reader to it. */
+export async function readCsvFileWithParser(opts: ReadCsvFileOptions): Promise<CsvFileReadResult> {
   const tap = new ByteTap();
   const book = new CsvReadBook(opts, tap);
   const source = fs.createReadStream(opts.path, { highWaterMark: READ_CHUNK_BYTES });
@@ -359,23 +437,30 @@ class CsvReadBook {
 
   constructor(
     private readonly opts: ReadCsvFileOptions,
-    private readonly tap: ByteTap,
+    /** csv-parse's byte tap; null for the plain reader, which knows its lines itself */
+    private readonly tap: ByteTap | null,
   ) {
     this.columnCount = opts.file.columns.length;
   }
 
   /** A record csv-parse could split into fields; `endByte` = offset just past its line end. */
   record(fields: string[], endByte: number): void {
+    const tap = this.tap!;
     const invalidUtf8Lines = this.invalidUtf8LinesBefore(endByte);
-    const endLine = this.tap.lines.lineAt(endByte - 1);
+    const endLine = tap.lines.lineAt(endByte - 1);
     const line = endLine - countLineFeeds(fields);
-    const invalidUtf8 = invalidUtf8Lines.filter((l) => l >= line);
+    const invalidUtf8 = invalidUtf8Lines.some((l) => l >= line);
     this.lastRecordEndLine = endLine;
     this.lastEventWasParseError = false;
-    if (!this.headerSeen) return this.header(fields, line, invalidUtf8.length > 0);
+    this.recordOnLine(fields, line, invalidUtf8);
+  }
+
+  /** A record starting on physical line `line` (both readers). */
+  recordOnLine(fields: string[], line: number, invalidUtf8: boolean): void {
+    if (!this.headerSeen) return this.header(fields, line, invalidUtf8);
     this.records++;
     if (!this.headerAccepted) return this.fileRejected(line);
-    if (invalidUtf8.length > 0) this.reject(line, 'BAD_CSV', 'invalid UTF-8 byte sequence (read as U+FFFD)');
+    if (invalidUtf8) this.reject(line, 'BAD_CSV', 'invalid UTF-8 byte sequence (read as U+FFFD)');
     if (fields.length === this.columnCount) return this.opts.onRecord(line, fields);
     const count = fields.length === 1 && fields[0] === '' ? `blank line (expected ${this.columnCount} fields)` : `${fields.length} fields, expected ${this.columnCount}`;
     this.reject(line, 'BAD_CSV', `${count}; record not read`);
@@ -385,7 +470,7 @@ class CsvReadBook {
   parseError(err: CsvError): void {
     const at = typeof err['bytes'] === 'number' ? err['bytes'] : 0;
     this.dropInvalidUtf8Before(at);
-    const line = Math.max(this.tap.lines.lineAt(at), this.lastRecordEndLine + 1);
+    const line = Math.max(this.tap!.lines.lineAt(at), this.lastRecordEndLine + 1);
     this.lastEventWasParseError = true;
     // csv-parse may report one broken record several times (a bad closing quote, then the quote
     // it believes still open at the end of the file): one record, one row.
@@ -404,8 +489,10 @@ class CsvReadBook {
       this.reject(1, 'STRUCTURE', 'file is empty: no header row');
       return;
     }
-    const lastLine = this.tap.lastPhysicalLine();
-    if (this.lastEventWasParseError && lastLine > this.lastParseErrorLine) {
+    // only csv-parse reports parse errors (the plain reader has no tap)
+    if (!this.lastEventWasParseError) return;
+    const lastLine = this.tap!.lastPhysicalLine();
+    if (lastLine > this.lastParseErrorLine) {
       // Counted as one more rejected record: csv-parse cannot tell how many records these lines held.
       this.records++;
       const from = this.lastParseErrorLine + 1;
@@ -447,17 +534,17 @@ class CsvReadBook {
 
   /** Physical lines of the invalid UTF-8 sequences found before `endByte`, in order. */
   private invalidUtf8LinesBefore(endByte: number): number[] {
-    const offsets = this.tap.invalidUtf8;
+    const offsets = this.tap!.invalidUtf8;
     const lines: number[] = [];
     while (this.nextInvalidUtf8 < offsets.length && offsets[this.nextInvalidUtf8]! < endByte) {
-      lines.push(this.tap.lines.lineAt(offsets[this.nextInvalidUtf8++]!));
+      lines.push(this.tap!.lines.lineAt(offsets[this.nextInvalidUtf8++]!));
     }
     return lines;
   }
 
   /** Sequences inside a record csv-parse already rejected: that record has its row. */
   private dropInvalidUtf8Before(byte: number): void {
-    const offsets = this.tap.invalidUtf8;
+    const offsets = this.tap!.invalidUtf8;
     while (this.nextInvalidUtf8 < offsets.length && offsets[this.nextInvalidUtf8]! < byte) this.nextInvalidUtf8++;
   }
 }

@@ -15,6 +15,8 @@ import {
   csvFileDefFor,
   csvRowSchema,
   invalidUtf8Offsets,
+  readCsvFile,
+  readCsvFileWithParser,
   UnknownCsvFileError,
   validateCsvFile,
 } from '../../src/layout/csvSchema.ts';
@@ -410,5 +412,51 @@ describe('validateCsvFile', () => {
     expect(rejects[0]).toMatchObject({ line: 1, reason: 'STRUCTURE' });
     expect(rejects[1]).toMatchObject({ line: 2, reason: 'FILE_REJECTED' });
     await expect(validateCsvFile(tmpFile('people.csv', 'x\n'), 'case-extract')).rejects.toBeInstanceOf(UnknownCsvFileError);
+  });
+});
+
+describe('the plain-CSV reader (issue 10: no quote, CR or non-ASCII byte: split lines and commas)', () => {
+  const file: CsvFileDef = csvLayout('case-extract').files.find((f) => f.name === 'employers.csv')!;
+  const header = file.columns.map((c) => c.name).join(',');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csebatch-plain-'));
+  afterEach(() => fs.rmSync(path.join(dir, 'f.csv'), { force: true }));
+
+  async function both(content: string) {
+    const filePath = path.join(dir, 'f.csv');
+    fs.writeFileSync(filePath, content, 'latin1');
+    const run = async (reader: typeof readCsvFile) => {
+      const records: Array<[number, string[]]> = [];
+      const rejects: unknown[] = [];
+      const result = await reader({ path: filePath, fileName: 'f.csv', file, onRecord: (line, fields) => void records.push([line, fields]), onReject: (r) => void rejects.push(r) });
+      return { result, records, rejects };
+    };
+    return { plain: await run(readCsvFile), parser: await run(readCsvFileWithParser) };
+  }
+
+  /** Random plain content: rows of the right width, short and long rows, blank lines, stray commas, with or without a last LF. */
+  function randomPlain(seed: number): string {
+    let x = seed;
+    const r = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const lines = [r() < 0.9 ? header : 'employer_id,fein'];
+    const n = Math.floor(r() * 40);
+    for (let i = 0; i < n; i++) {
+      const width = r() < 0.8 ? file.columns.length : Math.floor(r() * (file.columns.length + 3));
+      lines.push(r() < 0.1 ? '' : Array.from({ length: width }, (_, j) => (r() < 0.3 ? '' : `v${i}_${j}${r() < 0.1 ? ' ' : ''}`)).join(','));
+    }
+    return lines.join('\n') + (r() < 0.5 ? '\n' : '') + (r() < 0.1 ? '\n\n' : '');
+  }
+
+  it('gives the same records, lines, rejects, counts and hash as csv-parse on 300 random plain files', async () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const { plain, parser } = await both(randomPlain(seed));
+      expect(plain, `seed ${seed}`).toEqual(parser);
+    }
+  });
+
+  it('leaves every file with a quote, a CR or a non-ASCII byte to csv-parse (same results either way)', async () => {
+    for (const content of [`${header}\n"E1",1,x\n`, `${header}\r\nE1\r\n`, `${header}\nE\u00e91\n`, `\ufeff${header}\n`, '']) {
+      const { plain, parser } = await both(content);
+      expect(plain).toEqual(parser);
+    }
   });
 });
