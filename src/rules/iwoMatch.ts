@@ -105,9 +105,11 @@ export function sourceSql(iface: string, raw: string, projection: string, extraJ
   return `
     WITH raw AS (${raw}),
     ranked AS (
-      SELECT raw.*, row_number() OVER (PARTITION BY rec_key ORDER BY file DESC, line DESC) AS rn,
-             count(*) OVER (PARTITION BY rec_key) AS records
+      SELECT raw.*, row_number() OVER byRecency AS rn,
+             -- the whole partition over the same window: one sort, not two (issue 10)
+             count(*) OVER (byRecency ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS records
       FROM raw
+      WINDOW byRecency AS (PARTITION BY rec_key ORDER BY file DESC, line DESC)
     ), duplicated AS (
       -- the few keys reported more than once on D: every record of the key, winner first
       SELECT rec_key, json_group_array(json_object('interface', '${iface}', 'file', file, 'line', line)) AS sources

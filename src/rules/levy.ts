@@ -155,7 +155,8 @@ export function decideLevy(db: Db, businessDate: string, config: Config): void {
      WITH matched AS (
        SELECT m.*, s.person_id,
               row_number() OVER w AS rn,
-              count(*) OVER (PARTITION BY m.ssn, m.fein, m.account_number) AS records
+              -- the whole partition over the same window: one sort of the matches, not two (issue 10)
+              count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS records
        FROM levy_match m
        JOIN ssn_owner s ON s.ssn = m.ssn AND NOT s.ambiguous
        WINDOW w AS (PARTITION BY m.ssn, m.fein, m.account_number
@@ -212,11 +213,11 @@ export function decideLevy(db: Db, businessDate: string, config: Config): void {
   db.exec(
     `WITH eligible AS (
        SELECT rowid AS rid, balance_cents, total,
-              sum(balance_cents) OVER (PARTITION BY person_id) AS eligible_sum,
-              sum(balance_cents) OVER (PARTITION BY person_id
-                                       ORDER BY balance_cents DESC, fein, account_number
-                                       ROWS UNBOUNDED PRECEDING) AS running
+              -- both sums over one ordered window: one sort (issue 10)
+              sum(balance_cents) OVER (byBalance ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS eligible_sum,
+              sum(balance_cents) OVER (byBalance ROWS UNBOUNDED PRECEDING) AS running
        FROM levy_account WHERE reason IS NULL
+       WINDOW byBalance AS (PARTITION BY person_id ORDER BY balance_cents DESC, fein, account_number)
      ), allocated AS (
        SELECT rid, max(0, min(balance_cents, min(total, eligible_sum) - (running - balance_cents))) AS levy_cents
        FROM eligible
