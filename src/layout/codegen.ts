@@ -353,6 +353,10 @@ export function generateFormat(fields: readonly GeneratedField[]): GeneratedForm
       }
     }
   });
-  const source = `"use strict"; return function format(values, t) { let s = '', v, b, d;\n${body.join('\n')}\nreturn s; };`;
+  // `s +=` per field leaves a rope (one node per piece); reading one character flattens it in place
+  // into one flat string. Measured, 1M 40-piece lines kept in memory: ropes 1.7 GB of heap and every
+  // later charCodeAt 20x slower; flattened 0.46 GB, the same as join(''), and built 15% faster than
+  // filling and joining an array. The bench's read phase ran at 0.3 M lines/s after keeping ropes.
+  const source = `"use strict"; return function format(values, t) { let s = '', v, b, d;\n${body.join('\n')}\ns.charCodeAt(0); return s; };`;
   return new Function('E', 'S', 'Z', 'C', 'I', 'M', 'B', ...HELPER_NAMES, source)(encoders, spaces, zeros, sets, images, lastValues, lastBytes, ...HELPER_VALUES) as GeneratedFormat;
 }
