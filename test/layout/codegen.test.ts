@@ -94,6 +94,31 @@ function formatOutcome(compiled: CompiledLayout, record: string, values: Partial
   }
 }
 
+describe('generated format remembers values', () => {
+  it('never replays bytes after a refusal, a closure result or a changed value in the same segment', () => {
+    const [generated, reference] = compiledPair('eiwo');
+    const record = reference.recordByName('detail');
+    const base = sampleRecord(record.def, 0);
+    const text = record.fields.find((f) => f.type === 'AN' && !f.def.required && f.def.const === undefined && f.def.codes === undefined)!;
+    const digits = record.fields.find((f) => f.type === 'N' && f.def.decimals === undefined && f.def.const === undefined && f.def.codes === undefined && f.start > text.start - 40 && f.start < text.start + 200)!;
+    const sequence: Array<Partial<RecordValues>> = [
+      base,
+      { ...base, [text.name]: 'lower case' }, // closure result (upper-cased), not remembered
+      base,
+      { ...base, [digits.name]: 'X1' }, // refused
+      { ...base, [digits.name]: '12' },
+      base,
+      { ...base, [text.name]: 'T'.repeat(text.length + 5) }, // truncated by the closure
+      { ...base, [text.name]: 'T'.repeat(text.length + 5) },
+      { ...base, [text.name]: undefined },
+      { ...base, [text.name]: null },
+      base,
+      base,
+    ];
+    for (const values of sequence) expect(formatOutcome(generated, 'detail', values), JSON.stringify(values)).toEqual(formatOutcome(reference, 'detail', values));
+  });
+});
+
 describe.each(FIXED_IDS)('generated codec of %s', (id) => {
   const [generated, reference] = compiledPair(id);
 
