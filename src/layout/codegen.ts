@@ -370,15 +370,16 @@ export function generateFormat(fields: readonly GeneratedField[]): GeneratedForm
     const members = fields.slice(from, from + SEGMENT).map((f, k) => ({ f, i: from + k })).filter(({ f }) => f.def.type !== 'FILLER');
     const same = members.map(({ f, i }) => ` && values[${key(f.name)}] === M[${i}]`).join('');
     body.push(
-      `if ((q = G[${g}]) !== null${same}) P[${g}] = q;\n` +
-        `else { G[${g}] = null; q = ''; ok = true;\n${code.slice(from, from + SEGMENT).join('\n')}\nif (ok) { q.charCodeAt(0); G[${g}] = q; } P[${g}] = q; }`,
+      `if ((q = G[${g}]) !== null${same}) { q.charCodeAt(0); P[${g}] = q; }\n` +
+        `else { G[${g}] = null; q = ''; ok = true;\n${code.slice(from, from + SEGMENT).join('\n')}\nif (ok) G[${g}] = q; P[${g}] = q; }`,
     );
   }
   // One string per record: the segments' pieces joined once (join makes a flat string). A cached
-  // segment is flattened once when it is cached (`q.charCodeAt(0)` flattens a rope in place):
-  // cached ropes of ropes made every join walk ~240 nodes again, 1.5 µs of the 2.3 µs a DTL cost
-  // (measured with the profile's line ticks); now 0.7 µs with every value repeated, 1.5 µs with two
-  // changing. Ropes kept as lines cost memory too: 1M 40-piece lines held 1.7 GB of heap, 0.46 GB flat.
+  // segment is flattened when it is first used again (`q.charCodeAt(0)` flattens a rope in place;
+  // on a flat string it is one read): cached ropes of ropes made every join walk ~240 nodes again,
+  // 1.5 µs of the 2.3 µs a DTL cost (measured with the profile's line ticks); flattening every
+  // segment when cached cost a quarter of format time for the segments that change every record.
+  // Ropes kept as lines cost memory too: 1M 40-piece lines held 1.7 GB of heap, 0.46 GB flat.
   const source = `"use strict"; const P = new Array(${segments.length}).fill(''); return function format(values, t) { let q = '', ok = true, v, b, d;\n${body.join('\n')}\nreturn P.join(''); };`;
   return new Function('E', 'S', 'Z', 'C', 'I', 'M', 'B', 'G', ...HELPER_NAMES, source)(encoders, spaces, zeros, sets, images, lastValues, lastBytes, segments, ...HELPER_VALUES) as GeneratedFormat;
 }
