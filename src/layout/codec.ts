@@ -2,6 +2,9 @@
  * Fixed-width codec: compiles a layout ONCE into per-field closures (positions, blanks, constants
  * and code sets precomputed), then parses and formats lines without interpreting the layout again.
  * Positions come only from the layout JSON; the offsets below are 0-based copies of them.
+ * On top of the closures, one parse and one format function per record type are generated
+ * (codegen.ts) for clean lines and plain values; the closures handle everything else and are the
+ * reference those functions are tested against (`CompileOptions.reference`).
  *
  * Reading collects every problem of a line (one issue per field at most), each naming the field,
  * its positions and the masked value: raw values never leave this module in messages.
@@ -282,7 +285,6 @@ function generateRecordCodec(record: CompiledRecord, signed: ReadonlySet<FieldDe
     name: f.name,
     start: f.start,
     length: f.length,
-    truncatable: f.truncatable,
     upperCased: isUpperCasedField(f.def),
     overpunch: signed.has(f.def),
     decode: f.decode,

@@ -26,7 +26,6 @@ export interface GeneratedField {
   readonly name: string;
   readonly start: number;
   readonly length: number;
-  readonly truncatable: boolean;
   readonly upperCased: boolean;
   /** N field read as signed zoned as well (CompileOptions.signedOverpunch) */
   readonly overpunch: boolean;
