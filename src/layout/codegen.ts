@@ -159,6 +159,7 @@ function codeSet(def: FieldDef): Set<string> | null {
   return def.codes === undefined ? null : new Set(Object.keys(def.codes));
 }
 
+/** A field name as an object-literal key (codec.ts refuses `__proto__` with a LayoutError first). */
 function key(name: string): string {
   // `"__proto__": x` in a literal would set the prototype instead of a property
   if (name === '__proto__') throw new Error(`field name ${name} cannot be used`);
@@ -278,7 +279,7 @@ export function generateFormat(fields: readonly GeneratedField[]): GeneratedForm
   fields.forEach((field, i) => {
     const def = field.def;
     const L = def.length;
-    const get = `v = values[${key(field.name)}];`;
+    const get = `v = values[${JSON.stringify(field.name)}];`;
     const slow = `{ ok = false; q += E[${i}](v, t); }`;
     const absent = `v === undefined || v === null`;
     const memo = `if (v === M[${i}]) q += B[${i}];`;
@@ -369,7 +370,7 @@ export function generateFormat(fields: readonly GeneratedField[]): GeneratedForm
     const g = segments.length;
     segments.push(null);
     const members = fields.slice(from, from + SEGMENT).map((f, k) => ({ f, i: from + k })).filter(({ f }) => f.def.type !== 'FILLER');
-    const same = members.map(({ f, i }) => ` && values[${key(f.name)}] === M[${i}]`).join('');
+    const same = members.map(({ f, i }) => ` && values[${JSON.stringify(f.name)}] === M[${i}]`).join('');
     body.push(
       `if ((q = G[${g}]) !== null${same}) { q.charCodeAt(0); P[${g}] = q; }\n` +
         `else { G[${g}] = null; q = ''; ok = true;\n${code.slice(from, from + SEGMENT).join('\n')}\nif (ok) G[${g}] = q; P[${g}] = q; }`,
