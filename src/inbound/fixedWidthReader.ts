@@ -21,7 +21,7 @@
  *   read on some line cannot be verified and is reported as CONTROL_MISMATCH;
  * - a rejected line (field errors) that opens or closes a unit still opens or closes it.
  */
-import { readLineBatches, type FileLine } from '../io/lines.ts';
+import { readLineSpans } from '../io/lines.ts';
 import { createControlAccumulator, type ControlAccumulator, type ControlFailure } from '../layout/controls.ts';
 import type { CompiledLayout, CompiledRecord, FieldIssue } from '../layout/codec.ts';
 import { type FieldValue, type RecordValues, type RejectReason, type RejectRow } from '../types.ts';
@@ -66,8 +66,9 @@ export interface ReadFixedWidthOptions {
 export async function readFixedWidthFile(opts: ReadFixedWidthOptions): Promise<FixedWidthReadResult> {
   const reader = new FixedWidthFileReader(opts);
   const maxLineBytes = opts.maxLineBytes ?? 4 * opts.compiled.recordLength;
-  for await (const lines of readLineBatches(opts.path, { maxLineBytes })) {
-    for (let i = 0; i < lines.length; i++) reader.readLine(lines[i]!);
+  // each line decoded just before it is parsed, so it dies young (io/lines.ts LineBatch)
+  for await (const batch of readLineSpans(opts.path, { maxLineBytes })) {
+    for (let i = 0; i < batch.length; i++) reader.readLine(batch.text(i), batch.firstLineNo + i, batch.tooLong(i));
   }
   return reader.finish();
 }
@@ -155,15 +156,14 @@ class FixedWidthFileReader {
     this.padding = tolerated === undefined ? '' : ' '.repeat(Math.max(0, opts.compiled.recordLength - tolerated));
   }
 
-  readLine(input: FileLine): void {
-    const lineNo = input.lineNo;
+  readLine(line: string, lineNo: number, tooLong: boolean): void {
     this.lastLine = lineNo;
-    const text = this.padding !== '' && input.line.length === this.opts.tolerateLength && !input.tooLong ? input.line + this.padding : input.line;
+    const text = this.padding !== '' && line.length === this.opts.tolerateLength && !tooLong ? line + this.padding : line;
     const parsed = this.compiled.parse(text);
     const record = parsed.record;
     this.book.set(lineNo, record);
     const clean = parsed.issues.length === 0;
-    if (!clean) this.rejectLineIssues(lineNo, record, parsed.issues, input.tooLong);
+    if (!clean) this.rejectLineIssues(lineNo, record, parsed.issues, tooLong);
     if (record === null) return;
 
     const placed = this.place(record, lineNo, parsed.values);
