@@ -415,15 +415,15 @@ describe('validateCsvFile', () => {
   });
 });
 
-describe('the plain-CSV reader (issue 10: no quote, CR or non-ASCII byte: split lines and commas)', () => {
+describe('the plain-CSV reader (issue 10: no quote, CR, BOM or bad UTF-8: split lines and commas)', () => {
   const file: CsvFileDef = csvLayout('case-extract').files.find((f) => f.name === 'employers.csv')!;
   const header = file.columns.map((c) => c.name).join(',');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csebatch-plain-'));
   afterEach(() => fs.rmSync(path.join(dir, 'f.csv'), { force: true }));
 
-  async function both(content: string) {
+  async function both(content: string | Buffer) {
     const filePath = path.join(dir, 'f.csv');
-    fs.writeFileSync(filePath, content, 'latin1');
+    fs.writeFileSync(filePath, content);
     const run = async (reader: typeof readCsvFile) => {
       const records: Array<[number, string[]]> = [];
       const rejects: unknown[] = [];
@@ -441,22 +441,41 @@ describe('the plain-CSV reader (issue 10: no quote, CR or non-ASCII byte: split 
     const n = Math.floor(r() * 40);
     for (let i = 0; i < n; i++) {
       const width = r() < 0.8 ? file.columns.length : Math.floor(r() * (file.columns.length + 3));
-      lines.push(r() < 0.1 ? '' : Array.from({ length: width }, (_, j) => (r() < 0.3 ? '' : `v${i}_${j}${r() < 0.1 ? ' ' : ''}`)).join(','));
+      const text = () => (r() < 0.1 ? 'NÚÑEZ' : r() < 0.05 ? '李' : r() < 0.02 ? '😀' : '');
+      lines.push(r() < 0.1 ? '' : Array.from({ length: width }, (_, j) => (r() < 0.3 ? '' : `v${i}_${j}${text()}${r() < 0.1 ? ' ' : ''}`)).join(','));
     }
     return lines.join('\n') + (r() < 0.5 ? '\n' : '') + (r() < 0.1 ? '\n\n' : '');
   }
 
-  it('gives the same records, lines, rejects, counts and hash as csv-parse on 300 random plain files', async () => {
+  it('gives the same records, lines, rejects, counts and hash as csv-parse on 300 random plain files (UTF-8 names included)', async () => {
     for (let seed = 1; seed <= 300; seed++) {
       const { plain, parser } = await both(randomPlain(seed));
       expect(plain, `seed ${seed}`).toEqual(parser);
     }
   });
 
-  it('leaves every file with a quote, a CR or a non-ASCII byte to csv-parse (same results either way)', async () => {
-    for (const content of [`${header}\n"E1",1,x\n`, `${header}\r\nE1\r\n`, `${header}\nE\u00e91\n`, `\ufeff${header}\n`, '']) {
+  it('leaves every file with a quote, a CR, a BOM or invalid UTF-8 to csv-parse (same results either way)', async () => {
+    const latin1 = Buffer.from(`${header}\nE\u00e91\n`, 'latin1'); // invalid UTF-8
+    const cutSequence = Buffer.concat([Buffer.from(`${header}\nE1,`), Buffer.from([0xc3])]); // ends inside a sequence
+    for (const content of [`${header}\n"E1",1,x\n`, `${header}\r\nE1\r\n`, latin1, cutSequence, `\ufeff${header}\n`, '']) {
       const { plain, parser } = await both(content);
       expect(plain).toEqual(parser);
     }
+  });
+
+  it('reads multi-byte characters cut by the 4 MiB read boundaries, and long lines', async () => {
+    const rows: string[] = [header];
+    let size = header.length + 1;
+    for (let i = 1; size < (9 << 20); i++) {
+      // a 3-byte character somewhere on most lines, so some straddle a read boundary; now and then a 900,000-byte line
+      const name = `${'李'.repeat(i % 7)}${i % 5 === 0 ? 'Ñ' : ''}${i % 1001 === 0 ? 'x'.repeat(900_000) : ''}`;
+      const line = `E${i},9${String(i).padStart(8, '0')},EMPLOYER ${name},${i} COMMERCE WAY,,SACRAMENTO,CA,95814,PAYROLL,9165550100,`;
+      rows.push(line);
+      size += Buffer.byteLength(line) + 1;
+    }
+    const { plain, parser } = await both(rows.join('\n') + '\n');
+    expect(plain.result.records).toBe(rows.length - 1);
+    expect(plain.records.length + plain.rejects.length).toBeGreaterThan(0);
+    expect(plain).toEqual(parser);
   });
 });
