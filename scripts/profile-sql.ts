@@ -6,7 +6,7 @@
  * statements that took the most time, with their EXPLAIN QUERY PLAN.
  *
  *   node bin/run-ts.js scripts/profile-sql.ts --db DIR/csebatch.db --date 2026-11-20 \
- *     [--mechanism iwo --mechanism levy ...] [--build] [--top 15]
+ *     [--mechanism iwo --mechanism levy ...] [--build] [--top 15] [--cache-mb N]
  *
  * Times are wall-clock per SQL text (run/get/all/iterate summed, iterate timed to exhaustion).
  */
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     build: { type: 'boolean', default: false },
     top: { type: 'string', default: '15' },
     config: { type: 'string' },
+    'cache-mb': { type: 'string' },
   },
 });
 if (!values.db) {
@@ -94,6 +95,8 @@ proto['prepare'] = function (this: unknown, sql: unknown) {
 
 const config = loadConfig(values.config);
 const db = openDb(values.db);
+// an experiment's page cache (openDb sets 128 MiB each for main and temp)
+if (values['cache-mb']) db.pragma(`cache_size = -${Number(values['cache-mb']) * 1024}`);
 const d = values.date!;
 const chosen = values.mechanism?.length ? MECHANISMS.filter((m) => values.mechanism!.includes(m.id)) : MECHANISMS;
 const steps: Record<string, number> = {};
