@@ -162,21 +162,24 @@ export async function loadFixedWidthInterface(
     const stager = new FileStager(db, layout, fileId);
     const bar = progress(`${spec.id} ${name}`);
     let seen = 0;
-    const read = await readFixedWidthFile({
-      compiled: codec,
-      path: full,
-      fileName: name,
-      onRecord: (rec) => {
-        stager.add(rec.recordType, rec.line, rec.batchLine, rec.values);
-        if ((++seen & 0x3fff) === 0) bar.tick(seen);
-      },
-      onDiscard: (from, to) => {
-        stager.flush();
-        stager.discard(from, to);
-      },
-      ...(spec.fileFatalFields ? { fileFatalFields: spec.fileFatalFields } : {}),
-      ...(spec.tolerateLength ? { tolerateLength: spec.tolerateLength } : {}),
-    });
+    let read: Awaited<ReturnType<typeof readFixedWidthFile>>;
+    try {
+      read = await readFixedWidthFile({
+        compiled: codec,
+        path: full,
+        fileName: name,
+        onRecord: (rec) => {
+          stager.add(rec.recordType, rec.line, rec.batchLine, rec.values);
+          if ((++seen & 0x3fff) === 0) bar.tick(seen);
+        },
+        onDiscard: (from, to) => stager.discard(from, to),
+        ...(spec.fileFatalFields ? { fileFatalFields: spec.fileFatalFields } : {}),
+        ...(spec.tolerateLength ? { tolerateLength: spec.tolerateLength } : {}),
+      });
+    } catch (err) {
+      stager.abandon();
+      throw err;
+    }
     stager.flush();
     bar.done(`${read.loaded} loaded, ${read.rejected} rejected`);
     // a file with nothing loaded and a reject row (an empty file has no line, only its STRUCTURE row) is rejected
