@@ -112,9 +112,20 @@ export function settleWrites(
     for (const u of unwritable) add.run(u.decisionId);
     db.prepare(`DELETE FROM ${ledgerTable} WHERE business_date = ? AND decision_id IN (SELECT decision_id FROM temp.unwritable_decision)`).run(businessDate);
   }
-  // In decision id order: each page of the table is then read and dirtied once (in output order the
-  // updates jump across a table far larger than the page cache). The sort is stable, so a decision
-  // referenced twice keeps the reference of its later record, as before.
-  const setRef = db.prepare('UPDATE decisions SET output_ref = ? WHERE decision_id = ?');
-  for (const w of [...written].sort((a, b) => a.decisionId - b.decisionId)) setRef.run(w.ref, w.decisionId);
+  // Set-based (issue 10): the references go into a temporary table keyed by decision id, then one
+  // UPDATE walks it in decision id order, so each page of the table is read and dirtied once (in
+  // output order the updates jump across a table far larger than the page cache). One statement
+  // per reference cost 13.7 s for the 2.46M references of a 1M-case night. INSERT OR REPLACE keeps
+  // a decision referenced twice on the reference of its later record, as before.
+  if (written.length === 0) return;
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS output_ref_update (decision_id INTEGER PRIMARY KEY, ref TEXT NOT NULL); DELETE FROM temp.output_ref_update;');
+  const add = db.prepare('INSERT OR REPLACE INTO temp.output_ref_update (decision_id, ref) VALUES (?, ?)');
+  for (const w of written) add.run(w.decisionId, w.ref);
+  // written as IN (…) so that the plan walks the temporary table and probes decisions by rowid
+  // (UPDATE … FROM scanned the whole decisions table: the temporary table has no statistics)
+  db.exec(
+    `UPDATE decisions SET output_ref = (SELECT u.ref FROM temp.output_ref_update u WHERE u.decision_id = decisions.decision_id)
+     WHERE decision_id IN (SELECT decision_id FROM temp.output_ref_update)`,
+  );
+  db.exec('DELETE FROM temp.output_ref_update');
 }
