@@ -6,7 +6,7 @@
  * - `obligor_facts`: one row per participant: aggregates over the person's open cases as obligor,
  *   the primary case, and every gate flag (deceased, bankruptcy, incarceration relief, DRP, CSWN).
  * - `ssn_owner`: each 9-digit SSN with its person when exactly one person has it (`ambiguous` = 1
- *   when several do; such an SSN is never matched).
+ *   when several do; such an SSN is never matched), and `ambiguous_ssn`: just those shared SSNs.
  * - `edd_claim`: the current state of every EDD claim loaded up to D (a later record of a claim id
  *   supersedes the earlier), which makes a person a UIB/DIB recipient.
  * - `household_income`: per person, the newer of the case extract's household income and the FTB
@@ -74,7 +74,7 @@ export function computeDerivedFacts(db: Db, businessDate: string, config: Config
     releaseFrom: d.incarcerationReleaseReliefFrom,
     releaseMonths: `+${d.incarcerationReleaseReliefMonths} months`,
   };
-  for (const t of ['case_facts', 'obligor_facts', 'ssn_owner', 'edd_claim', 'household_income', 'fop_reject']) {
+  for (const t of ['case_facts', 'obligor_facts', 'ssn_owner', 'ambiguous_ssn', 'edd_claim', 'household_income', 'fop_reject']) {
     db.exec(`DROP TABLE IF EXISTS temp.${t}`);
   }
 
@@ -86,7 +86,12 @@ ${caseFactsSql()}`).run(params);
     `CREATE TEMP TABLE ssn_owner AS
      SELECT ssn, min(person_id) AS person_id, count(*) > 1 AS ambiguous
      FROM ce_participants WHERE ssn IS NOT NULL GROUP BY ssn;
-     CREATE UNIQUE INDEX temp.ssn_owner_pk ON ssn_owner (ssn);`,
+     CREATE UNIQUE INDEX temp.ssn_owner_pk ON ssn_owner (ssn);
+     -- The few SSNs several people share. The mechanisms raise one task per match record on
+     -- them: joined to this small table instead of ssn_owner, a match file's millions of records
+     -- no longer each probe a 2M-row index for nothing (18 s of levy's decide, issue 10).
+     CREATE TEMP TABLE ambiguous_ssn (ssn TEXT PRIMARY KEY) WITHOUT ROWID;
+     INSERT INTO ambiguous_ssn SELECT ssn FROM ssn_owner WHERE ambiguous ORDER BY ssn;`,
   );
   computeMatchFacts(db, businessDate);
 

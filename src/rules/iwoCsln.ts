@@ -74,7 +74,7 @@ export function cslnSql(c: Config['iwo']): string {
 export function cslnAmbiguousSql(): string {
   return `SELECT '${CSLN_SOURCE}', f.file, f.sha256, x.line, x.expectedPaymentAmount
      FROM ${CSLN} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = '${CSLN_SOURCE}' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.claimantSsn AND s.ambiguous`;
+     JOIN ambiguous_ssn s ON s.ssn = x.claimantSsn`;
 }
 
 /**

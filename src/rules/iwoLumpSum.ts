@@ -81,4 +81,4 @@ export function lumpSumSql(config: Config): string {
 export const LUMP_SUM_AMBIGUOUS_SQL = `
      SELECT '${LUMP_SUM}', f.file, f.sha256, x.line, x.grossAmount
      FROM ${LUMP} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = '${LUMP_SUM}' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.employeeSsn AND s.ambiguous`;
+     JOIN ambiguous_ssn s ON s.ssn = x.employeeSsn`;

@@ -456,20 +456,20 @@ export function decideMatchIwos(db: Db, businessDate: string, config: Config, pa
     `CREATE TEMP TABLE mi_ambiguous AS
      SELECT 'edd' AS interface, f.file, f.sha256, x.line, x.weeklyBenefitAmount AS amount_cents
      FROM ${EDD} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'edd' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous
+     JOIN ambiguous_ssn s ON s.ssn = x.ssn
      UNION ALL
      SELECT 'dir-wc', f.file, f.sha256, x.line, CASE WHEN x.awardAmount > 0 THEN x.awardAmount ELSE x.weeklyBenefitRate END
      FROM ${DIR} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'dir-wc' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous
+     JOIN ambiguous_ssn s ON s.ssn = x.ssn
      WHERE x.benefitType NOT IN ('PD', 'LS')
      UNION ALL
      SELECT 'ocss-im', f.file, f.sha256, x.line, x.estimatedPaymentAmount
      FROM ${IM} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'ocss-im' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.obligorSsn AND s.ambiguous
+     JOIN ambiguous_ssn s ON s.ssn = x.obligorSsn
      UNION ALL
      SELECT 'calpers', f.file, f.sha256, x.line, CASE WHEN x.benefitType = 'L' THEN x.lumpSumAmount ELSE x.monthlyGrossBenefit END
      FROM ${CALPERS} x JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'calpers' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous
+     JOIN ambiguous_ssn s ON s.ssn = x.ssn
      UNION ALL
      ${cslnAmbiguousSql()}
      UNION ALL ${LUMP_SUM_AMBIGUOUS_SQL}`,

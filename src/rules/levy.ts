@@ -275,7 +275,7 @@ export function decideLevy(db: Db, businessDate: string, config: Config): void {
       SELECT 'OTHER', 'AMBIGUOUS_SSN', NULL, NULL, NULL, m.interface, m.file, m.sha256, m.line,
              ${balanceCentsSql('m')},
              'AMBIGUOUS_SSN|' || m.interface || ':' || m.file || ':' || m.line
-      FROM levy_match m JOIN ssn_owner s ON s.ssn = m.ssn AND s.ambiguous`);
+      FROM levy_match m JOIN ambiguous_ssn s ON s.ssn = m.ssn`);
 
   // 7. Ledger: what was levied tonight (the writer removes rows whose order cannot be written).
   db.prepare(

@@ -111,12 +111,12 @@ export function decideWorklist(db: Db, businessDate: string, config: Config): vo
      SELECT 'tsp' AS interface, f.file, f.sha256, x.line, x.accountBalance AS amount_cents
      FROM ${TSP} x
      JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'tsp' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous
+     JOIN ambiguous_ssn s ON s.ssn = x.ssn
      UNION ALL
      SELECT 'dir-wc', f.file, f.sha256, x.line, x.awardAmount
      FROM ${DIR} x
      JOIN inbound_files f ON f.file_id = x.file_id AND f.business_date = :d AND f.interface = 'dir-wc' AND f.status = 'loaded'
-     JOIN ssn_owner s ON s.ssn = x.ssn AND s.ambiguous
+     JOIN ambiguous_ssn s ON s.ssn = x.ssn
      WHERE x.benefitType IN ('PD', 'LS')`,
   ).run({ d: businessDate });
   insertTasks(db, businessDate, WORKLIST_MECHANISM, `
