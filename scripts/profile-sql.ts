@@ -27,6 +27,7 @@ const { values } = parseArgs({
     top: { type: 'string', default: '15' },
     config: { type: 'string' },
     'cache-mb': { type: 'string' },
+    'temp-cache-mb': { type: 'string' },
   },
 });
 if (!values.db) {
@@ -60,12 +61,26 @@ proto['exec'] = function (this: unknown, sql: unknown) {
     c.calls++;
   }
 };
+const plans = new Map<string, string>();
+/** EXPLAIN QUERY PLAN at the statement's first execution, while its temporary tables exist. */
+function capturePlan(conn: unknown, sql: string, args: unknown[]): void {
+  if (plans.has(sql) || /^\s*(BEGIN|COMMIT|ROLLBACK|DROP|CREATE\s+(UNIQUE\s+)?INDEX|PRAGMA|ALTER)/i.test(sql)) return;
+  try {
+    const rows = (prepare.call(conn, `EXPLAIN QUERY PLAN ${sql}`) as { all: (...a: unknown[]) => unknown }).all(...args) as Array<{ id: number; parent: number; detail: string }>;
+    const depth = new Map<number, number>([[0, 0]]);
+    plans.set(sql, rows.map((r) => (depth.set(r.id, (depth.get(r.parent) ?? 0) + 1), `${'  '.repeat(depth.get(r.id)!)}${r.detail}`)).join('\n'));
+  } catch (e) {
+    plans.set(sql, `(no plan: ${(e as Error).message})`);
+  }
+}
 proto['prepare'] = function (this: unknown, sql: unknown) {
   const stmt = prepare.call(this, sql) as Record<string, (...a: unknown[]) => unknown>;
   const c = cost(String(sql));
+  const conn = this;
   for (const m of ['run', 'get', 'all']) {
     const f = stmt[m]!;
     stmt[m] = function (this: unknown, ...args: unknown[]) {
+      capturePlan(conn, String(sql), args);
       const t = performance.now();
       try {
         const r = f.apply(this, args);
@@ -79,6 +94,7 @@ proto['prepare'] = function (this: unknown, sql: unknown) {
   }
   const iterate = stmt['iterate']!;
   stmt['iterate'] = function* (this: unknown, ...args: unknown[]) {
+    capturePlan(conn, String(sql), args);
     c.calls++;
     const it = iterate.apply(this, args) as Iterator<unknown>;
     for (;;) {
@@ -96,7 +112,8 @@ proto['prepare'] = function (this: unknown, sql: unknown) {
 const config = loadConfig(values.config);
 const db = openDb(values.db);
 // an experiment's page cache (openDb sets 128 MiB each for main and temp)
-if (values['cache-mb']) db.pragma(`cache_size = -${Number(values['cache-mb']) * 1024}`);
+if (values["cache-mb"]) db.pragma(`cache_size = -${Number(values["cache-mb"]) * 1024}`);
+if (values["temp-cache-mb"]) db.pragma(`temp.cache_size = -${Number(values["temp-cache-mb"]) * 1024}`);
 const d = values.date!;
 const chosen = values.mechanism?.length ? MECHANISMS.filter((m) => values.mechanism!.includes(m.id)) : MECHANISMS;
 const steps: Record<string, number> = {};
@@ -119,21 +136,9 @@ try {
   db.exec('ROLLBACK');
 }
 const top = [...costs].filter(([, c]) => c.calls > 0).sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(values.top));
-proto['prepare'] = prepare;
 for (const [sql, c] of top) {
-  let plan = '';
-  try {
-    if (!/^\s*(BEGIN|COMMIT|ROLLBACK|DROP|CREATE)/i.test(sql)) {
-      const params = (sql.match(/[:@$][a-zA-Z]\w*/g) ?? []).reduce<Record<string, null>>((o, p) => ((o[p.slice(1)] = null), o), {});
-      const stmt = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
-      const rows = (Object.keys(params).length > 0 ? stmt.all(params) : stmt.all(...new Array((sql.match(/\?/g) ?? []).length).fill(null))) as Array<{ id: number; parent: number; detail: string }>;
-      const depth = new Map<number, number>([[0, 0]]);
-      plan = rows.map((r) => (depth.set(r.id, (depth.get(r.parent) ?? 0) + 1), `${'  '.repeat(depth.get(r.id)!)}${r.detail}`)).join('\n');
-    }
-  } catch (e) {
-    plan = `(no plan: ${(e as Error).message})`;
-  }
-  console.log(`\n=== ${Math.round(c.ms)} ms, ${c.calls} call(s), ${c.rows} row(s)\n${sql.trim().replace(/\s+\n/g, '\n').slice(0, 3000)}\n--- plan\n${plan}`);
+  const plan = plans.get(sql) ?? '';
+  console.log(`\n=== ${Math.round(c.ms)} ms, ${c.calls} call(s), ${c.rows} row(s)\n${sql.trim().replace(/\s+\n/g, '\n').slice(0, 8000)}\n--- plan\n${plan}`);
 }
 console.log(`\nsteps ${JSON.stringify(steps)}`);
 db.close();
