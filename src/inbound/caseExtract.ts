@@ -121,9 +121,33 @@ function indexSpecs(file: CsvFileDef): IndexSpec[] {
   return specs;
 }
 
-function createIndexSql(table: string, spec: IndexSpec, ifNotExists: boolean): string {
+function createIndexSql(table: string, spec: IndexSpec, ifNotExists: boolean, name = `${table}_${spec.suffix}`): string {
   const columns = spec.columns.map((c) => `"${c}"`).join(', ');
-  return `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists ? 'IF NOT EXISTS ' : ''}"${table}_${spec.suffix}" ON "${table}" (${columns})`;
+  return `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists ? 'IF NOT EXISTS ' : ''}"${name}" ON "${table}" (${columns})`;
+}
+
+/**
+ * The snapshot's unique key index, `ce_<name>_key`. The load table's key index (the duplicate
+ * check, and what the reference checks probe) is built under this very name, so that after the
+ * rename it IS the snapshot's index: building it twice (once to check, once under its own name
+ * after the rename, index names cannot be renamed) cost about 3 s of a 1M-case load (issue 10).
+ * The name is freed by dropping the previous snapshot's key index just before; when the new
+ * snapshot is rejected (or the load fails) that index is rebuilt, so the previous snapshot keeps
+ * every index it had.
+ */
+const keyIndexName = (file: CsvFileDef): string => `${snapshotTable(file)}_key`;
+const keySpec = (file: CsvFileDef): IndexSpec => ({ suffix: 'key', columns: file.key, unique: true });
+
+function tableExists(db: Database.Database, table: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+}
+
+/** The previous snapshot's key indexes, rebuilt where a rejected or failed load dropped them. */
+function restoreSnapshotKeyIndexes(db: Database.Database, files: readonly CsvFileDef[]): void {
+  for (const file of files) {
+    const table = snapshotTable(file);
+    if (tableExists(db, table)) db.exec(createIndexSql(table, keySpec(file), true, keyIndexName(file)));
+  }
 }
 
 /**
@@ -175,10 +199,14 @@ export async function loadCaseExtract(db: Database.Database, dir: string, option
 
     const ok = rejects.length === 0;
     if (ok) promoteSnapshot(db, files);
-    else dropLoadTables(db, files);
+    else {
+      dropLoadTables(db, files);
+      restoreSnapshotKeyIndexes(db, files);
+    }
     return { ok, files: reads.map((read) => fileResult(read, rejects)), rejects: sortRejects(rejects) };
   } catch (err) {
     dropLoadTables(db, files);
+    restoreSnapshotKeyIndexes(db, files);
     throw err;
   }
 }
@@ -276,14 +304,16 @@ function usableSsn(value: StoredValue): StoredValue {
  */
 function duplicateKeys(db: Database.Database, file: CsvFileDef, rejects: RejectRow[]): void {
   const table = loadTable(file);
-  const keySpec: IndexSpec = { suffix: 'key', columns: file.key, unique: true };
+  const spec = keySpec(file);
+  const name = keyIndexName(file);
+  db.exec(`DROP INDEX IF EXISTS "${name}"`); // the previous snapshot's (restored if this one is rejected)
   try {
-    db.exec(createIndexSql(table, keySpec, false));
+    db.exec(createIndexSql(table, spec, false, name));
     return;
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
   }
-  db.exec(createIndexSql(table, { ...keySpec, unique: false }, false));
+  db.exec(createIndexSql(table, { ...spec, unique: false }, false, name));
   const keys = file.key.map((k) => `"${k}"`).join(', ');
   const present = file.key.map((k) => `"${k}" IS NOT NULL`).join(' AND ');
   const rows = db
@@ -352,8 +382,8 @@ function columnValueReject(file: CsvFileDef, line: number, column: string, value
 // Promote or discard
 
 /**
- * The swap, in ONE transaction: readers see the old snapshot or the new one, never a mix. Index
- * names cannot be renamed in SQLite, so the load table's check index is dropped and the snapshot
+ * The swap, in ONE transaction: readers see the old snapshot or the new one, never a mix. The
+ * load table's key index already carries the snapshot's name (keyIndexName); the other snapshot
  * indexes are built under their own names after the rename. `legacy_alter_table` lets the rename
  * through when some view names a `ce_*` table (modern RENAME re-validates every view and fails
  * on the table dropped a statement earlier); it is restored afterwards.
@@ -367,8 +397,8 @@ function promoteSnapshot(db: Database.Database, files: readonly CsvFileDef[]): v
         const table = snapshotTable(file);
         db.exec(`DROP TABLE IF EXISTS "${table}"`);
         db.exec(`ALTER TABLE "${loadTable(file)}" RENAME TO "${table}"`);
-        db.exec(`DROP INDEX IF EXISTS "${loadTable(file)}_key"`);
-        for (const spec of indexSpecs(file)) db.exec(createIndexSql(table, spec, false));
+        // the key index came along with the rename (built under the snapshot's name by the check)
+        for (const spec of indexSpecs(file)) if (spec.suffix !== 'key') db.exec(createIndexSql(table, spec, false));
       }
     })();
   } finally {

@@ -527,6 +527,20 @@ describe('all or nothing', () => {
     expect(tableNames().filter((t) => t.startsWith('ce_load_'))).toEqual([]);
   });
 
+  it('keeps every snapshot index under its own name across a clean reload, a rejected one and a duplicate key (issue 10)', async () => {
+    const indexes = () => db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ce%' ORDER BY name").all();
+    expect((await load('2026-11-19')).ok).toBe(true);
+    const first = indexes();
+    expect((await load('2026-11-20', { 'participants.csv': [participant('P1', { last_name: 'NEWNAME' }), participant('P2'), participant('P3')] })).ok).toBe(true);
+    expect(indexes()).toEqual(first);
+    // rejected on a bad value, then on a duplicate key (the check's non-unique index): the key indexes dropped for the check are back
+    expect((await load('2026-11-21', { 'cases.csv': [caseRow('C1', 'P1', { arrears_family: '99.9' })] })).ok).toBe(false);
+    expect(indexes()).toEqual(first);
+    expect((await load('2026-11-22', { 'participants.csv': [participant('P1'), participant('P1'), participant('P2'), participant('P3')] })).ok).toBe(false);
+    expect(indexes()).toEqual(first);
+    expect(() => db.exec(`INSERT INTO ce_participants (person_id, line) VALUES ('P1', 99)`)).toThrow(/UNIQUE/);
+  });
+
   it('replaces the previous snapshot when the next one is clean', async () => {
     await load('2026-11-19');
     const next = await load('2026-11-20', { 'participants.csv': [participant('P1', { last_name: 'NEWNAME' }), participant('P2'), participant('P3')] });
