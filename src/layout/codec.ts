@@ -13,6 +13,7 @@
  */
 import { maskValue, type FieldValue, type RecordValues, type RejectReason } from '../types.ts';
 import { generateFormat, generateParse, type GeneratedFormat, type GeneratedParse } from './codegen.ts';
+import { DATE_PARTS, NEGATIVE_OVERPUNCH, OVERPUNCH, POSITIVE_OVERPUNCH } from './wireTables.ts';
 import { LayoutError, type DateFormat, type FieldDef, type FieldType, type FixedLayout, type Occurs, type RecordTypeDef } from './schema.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -141,19 +142,6 @@ const TRUNCATABLE_NAME = /(?:Name|Names|Line1|Line2|City|CityState|Street|Title|
 const FREE_TEXT_NAME = /(?:Title|Text|Description)$/i;
 const EMPTY_ISSUES: readonly FieldIssue[] = Object.freeze([]);
 
-/**
- * Trailing overpunch: the last byte carries the last digit and the sign. Index = char code; value
- * = digit + 1 for positive, -(digit + 1) for negative, 0 for "not an overpunch byte". Plain digits
- * are accepted as positive (unsigned zoned, README section 3).
- */
-const OVERPUNCH = new Int8Array(128);
-for (let d = 0; d <= 9; d++) {
-  OVERPUNCH[ZERO + d] = d + 1;
-  OVERPUNCH['{ABCDEFGHI'.charCodeAt(d)] = d + 1;
-  OVERPUNCH['}JKLMNOPQR'.charCodeAt(d)] = -(d + 1);
-}
-const POSITIVE_OVERPUNCH = '{ABCDEFGHI';
-const NEGATIVE_OVERPUNCH = '}JKLMNOPQR';
 
 /** Letters NFD does not decompose into a base letter plus marks. */
 const LIGATURES: Readonly<Record<string, string>> = {
@@ -590,19 +578,6 @@ function signedDecoder(def: FieldDef, leadingReason: 'BAD_NUMBER' | 'BAD_OVERPUN
   };
 }
 
-/** Offsets of each part inside a date field, per format (the format's own structure, not the layout's). */
-interface DateParts {
-  year: number;
-  month: number;
-  day: number;
-  /** -1 when the format has no time */
-  hour: number;
-}
-const DATE_PARTS: Readonly<Record<DateFormat, DateParts>> = {
-  CCYYMMDD: { year: 0, month: 4, day: 6, hour: -1 },
-  MMDDYYYY: { year: 4, month: 0, day: 2, hour: -1 },
-  MMDDYYYYHHMMSS: { year: 4, month: 0, day: 2, hour: 8 },
-};
 
 function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;

@@ -19,8 +19,9 @@
  * 126k → 260k lines/s, e-IWO writer 21k → 80k DTL/s (with the spool change; figures and profile in
  * docs/decisions-codec-section.md).
  */
-import type { DateFormat, FieldDef } from './schema.ts';
+import type { FieldDef } from './schema.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
+import { DATE_PARTS, NEGATIVE_OVERPUNCH, OVERPUNCH, POSITIVE_OVERPUNCH } from './wireTables.ts';
 
 /** What the generator needs of a compiled field (codec.ts CompiledField). */
 export interface GeneratedField {
@@ -44,22 +45,6 @@ const SPACE = 32;
 const ZERO = 48;
 /** fields per format segment (see generateFormat) */
 const SEGMENT = 8;
-
-/** Same table as codec.ts: char code → digit + 1 (positive), -(digit + 1) (negative), 0 (none). */
-const OVERPUNCH = new Int8Array(128);
-for (let d = 0; d <= 9; d++) {
-  OVERPUNCH[ZERO + d] = d + 1;
-  OVERPUNCH['{ABCDEFGHI'.charCodeAt(d)] = d + 1;
-  OVERPUNCH['}JKLMNOPQR'.charCodeAt(d)] = -(d + 1);
-}
-const POSITIVE_OVERPUNCH = '{ABCDEFGHI';
-const NEGATIVE_OVERPUNCH = '}JKLMNOPQR';
-
-const DATE_PARTS: Readonly<Record<DateFormat, { year: number; month: number; day: number; hour: number }>> = {
-  CCYYMMDD: { year: 0, month: 4, day: 6, hour: -1 },
-  MMDDYYYY: { year: 4, month: 0, day: 2, hour: -1 },
-  MMDDYYYYHHMMSS: { year: 4, month: 0, day: 2, hour: 8 },
-};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers the generated code calls: plain module functions (one per kind of test, shared by all

@@ -6,6 +6,7 @@
  * line and truncation list, or fail with the same FormatError.
  */
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../scripts/generate-common.ts';
 import { compileLayout, FormatError, type CompiledLayout, type CompiledRecord } from '../../src/layout/codec.ts';
 import { fixedLayout, layoutIds, loadLayout } from '../../src/layout/registry.ts';
 import { FIXED_WIDTH_INBOUND } from '../../src/interfaces.ts';
@@ -14,17 +15,8 @@ import { sampleRecord } from './sampleValues.ts';
 
 const FIXED_IDS = layoutIds().filter((id) => loadLayout(id).format === 'fixed');
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the generators' mulberry32), so a failure can be replayed. */
+const random = rng;
 
 function pick<T>(rnd: () => number, items: readonly T[]): T {
   return items[Math.floor(rnd() * items.length)]!;
