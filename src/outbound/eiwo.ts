@@ -27,6 +27,12 @@ import type { EiwoConstants } from './eiwoReference.ts';
 export const EIWO = 'eiwo';
 /** FTI.batchCount is N(5). */
 export const MAX_BATCHES_PER_FILE = 99_999;
+/**
+ * BTI.recordCount is N(5): a payer with more orders on one night (EDD's withholding orders at 3M
+ * cases: 106,499) continues in a further batch of the same FEIN. Found by the bench at 3× the
+ * California size (issue 10), where the night failed formatting the trailer.
+ */
+export const MAX_DETAILS_PER_BATCH = 99_999;
 /** creation time of every header: no wall clock in outputs (OPERATIONS "Deterministic") */
 const CREATION_TIME = '000000';
 
@@ -38,6 +44,8 @@ function codec() {
 export interface EiwoBuildOptions {
   /** batches per file before the next file starts (tests use a small number) */
   maxBatchesPerFile?: number;
+  /** DTL records per batch before the same FEIN continues in the next batch (tests use a small number) */
+  maxDetailsPerBatch?: number;
   /** the constants file (defaults to the shipped schemas/reference/eiwo-constants.json) */
   constantsFile?: string;
   /** the run's output folder of D (RunContext.spoolDir): records are spooled there */
@@ -90,6 +98,10 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
   const maxBatches = options.maxBatchesPerFile ?? MAX_BATCHES_PER_FILE;
   if (!Number.isInteger(maxBatches) || maxBatches < 1 || maxBatches > MAX_BATCHES_PER_FILE) {
     throw new RangeError(`maxBatchesPerFile must be 1-${MAX_BATCHES_PER_FILE}, not ${maxBatches}`);
+  }
+  const maxDetails = options.maxDetailsPerBatch ?? MAX_DETAILS_PER_BATCH;
+  if (!Number.isInteger(maxDetails) || maxDetails < 1 || maxDetails > MAX_DETAILS_PER_BATCH) {
+    throw new RangeError(`maxDetailsPerBatch must be 1-${MAX_DETAILS_PER_BATCH}, not ${maxDetails}`);
   }
   const layout = codec();
   const constants = options.constantsFile === undefined ? loadEiwoConstants(layout) : loadEiwoConstants(layout, options.constantsFile);
@@ -153,8 +165,9 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
 
   // Streamed: a batch is opened at the first writable detail of its FEIN (a batch whose every record
   // is unwritable is never opened) and closed when the FEIN changes, so no batch is held in memory
-  // (EDD alone heads one batch of every EDD withholding order of the night).
-  let open: { fein: string; controlNumber: string } | null = null;
+  // (EDD alone heads one batch of every EDD withholding order of the night, up to
+  // MAX_DETAILS_PER_BATCH; then its orders continue in another batch of the same FEIN).
+  let open: { fein: string; controlNumber: string; details: number } | null = null;
   const closeOpenBatch = () => {
     if (open !== null) current.builder.closeBatch('batchTrailer', { controlNumber: open.controlNumber });
     open = null;
@@ -173,6 +186,7 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
       unwritable.push({ row, problem: record instanceof FormatError ? record : headerProblem! });
       continue;
     }
+    if (open !== null && open.details >= maxDetails) closeOpenBatch();
     if (open === null) {
       if (current.batches >= maxBatches) {
         current.builder.close('trailer', { controlNumber: current.controlNumber });
@@ -180,10 +194,11 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
       }
       batchPosition += 1;
       current.batches += 1;
-      open = { fein: row.fein, controlNumber: batchControlNumber(fips, businessDate, batchPosition) };
+      open = { fein: row.fein, controlNumber: batchControlNumber(fips, businessDate, batchPosition), details: 0 };
       current.builder.openBatch('batchHeader', batchHeaderValues(row.fein, open.controlNumber, businessDate));
     }
     const line = current.builder.addChecked('detail', record);
+    open.details += 1;
     written.push({ decisionId: row.decision_id, ref: `${eiwoFileName(files.length)}:${line}` });
   }
   closeOpenBatch();

@@ -251,6 +251,25 @@ describe('eiwo: batches and control numbers', () => {
     expect(buildEiwoFiles(w.db, D, { maxBatchesPerFile: 5 }).files.map((f) => f.file)).toEqual(['eiwo.txt']);
   });
 
+  it('continues a payer past the DTL limit of a batch in another batch of the same FEIN (issue 10: 3x bench night)', () => {
+    for (let i = 1; i <= 5; i++) employee(i, `C${i}`, '111111111');
+    decide();
+    const [file] = buildEiwoFiles(w.db, D, { maxDetailsPerBatch: 2 }).files;
+    const shape = parsed(file!)
+      .filter((r) => r.record === 'batchHeader' || r.record === 'batchTrailer' || r.record === 'trailer')
+      .map((r) => [r.record, r.v.controlNumber, r.record === 'trailer' ? r.v.batchCount : (r.v.ein ?? r.v.recordCount)]);
+    expect(shape).toEqual([
+      ['batchHeader', '0600020261120000000001', '111111111'],
+      ['batchTrailer', '0600020261120000000001', '00002'],
+      ['batchHeader', '0600020261120000000002', '111111111'],
+      ['batchTrailer', '0600020261120000000002', '00002'],
+      ['batchHeader', '0600020261120000000003', '111111111'],
+      ['batchTrailer', '0600020261120000000003', '00001'],
+      ['trailer', '0600020261120000000000', '00003'],
+    ]);
+    expect(() => buildEiwoFiles(w.db, D, { maxDetailsPerBatch: 100_000 })).toThrow(RangeError);
+  });
+
   it('control numbers follow DOMAIN 6.1', () => {
     expect(fileControlNumber('06000', D, 1)).toBe('0600020261120000000000');
     expect(fileControlNumber('06000', D, 12)).toBe('0600020261120900000012');
