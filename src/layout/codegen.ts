@@ -17,7 +17,7 @@
  * data ever is. Measured with `npm run bench:codec` (shared 2-core machine, load ~4, wall time,
  * medians of 3), closures → generated: FIDM parse in memory 539k → 897k lines/s, FIDM format
  * 126k → 260k lines/s, e-IWO writer 21k → 80k DTL/s (with the spool change; figures and profile in
- * docs/decisions-codec-section.md).
+ * docs/decisions.md, "Lever: generated codec").
  */
 import type { FieldDef } from './schema.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
