@@ -140,5 +140,5 @@ for (const [sql, c] of top) {
   const plan = plans.get(sql) ?? '';
   console.log(`\n=== ${Math.round(c.ms)} ms, ${c.calls} call(s), ${c.rows} row(s)\n${sql.trim().replace(/\s+\n/g, '\n').slice(0, 8000)}\n--- plan\n${plan}`);
 }
-console.log(`\nsteps ${JSON.stringify(steps)}`);
+console.log(`\nsteps ${JSON.stringify(steps)} peakRssMb ${Math.round(process.resourceUsage().maxRSS / 1024)} heapUsedMb ${Math.round(process.memoryUsage().heapUsed / 1048576)}`);
 db.close();
