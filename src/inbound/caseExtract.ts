@@ -22,6 +22,7 @@ import { maskValue } from '../types.ts';
 import type { RejectRow } from '../types.ts';
 import { progress } from '../io/progress.ts';
 import { isRegularFileInside } from '../io/inboxFile.ts';
+import { ChunkedTransaction } from '../store/chunkedTransaction.ts';
 
 export interface CaseExtractFileResult {
   /** 'participants.csv' */
@@ -250,11 +251,8 @@ async function loadFile(db: Database.Database, file: CsvFileDef, filePath: strin
   const checker = compileCsvRowChecker(file);
   const ssnIndex = file.columns.findIndex((c) => c.name === SSN_COLUMN);
   const bar = progress(`case-extract ${file.name}`);
-  // Each row is inserted as soon as it is checked, inside a transaction committed every
-  // INSERT_CHUNK_ROWS rows (it stays open across the reader's awaits: nothing else uses the
-  // connection meanwhile). Buffering the chunk's rows kept them alive into the old generation:
-  // garbage collection was 21 s of the 1M-case load's 100 s CPU (issue 10, --cpu-prof).
-  let pending = 0;
+  // each row inserted as soon as it is checked, committed every INSERT_CHUNK_ROWS (no buffered rows)
+  const chunks = new ChunkedTransaction(db, INSERT_CHUNK_ROWS);
   let rows = 0;
   let read: Awaited<ReturnType<typeof readCsvFile>>;
   try {
@@ -272,20 +270,14 @@ async function loadFile(db: Database.Database, file: CsvFileDef, filePath: strin
         // then see every row the case system sent, so a participant with a bad date does not
         // make each of its cases dangle. A snapshot with any issue is never promoted.
         values.push(line);
-        if (pending === 0) db.exec('BEGIN');
-        insert.run(values);
-        if (++pending >= INSERT_CHUNK_ROWS) {
-          db.exec('COMMIT');
-          pending = 0;
-          bar.tick((rows += INSERT_CHUNK_ROWS));
-        }
+        if (chunks.run(insert, values)) bar.tick((rows += INSERT_CHUNK_ROWS));
       },
     });
   } catch (err) {
-    if (pending > 0 && db.inTransaction) db.exec('ROLLBACK'); // the load table is dropped by the caller
+    chunks.rollback(); // the load table is dropped by the caller
     throw err;
   }
-  if (pending > 0) db.exec('COMMIT');
+  chunks.commit();
   bar.done(`${read.records} rows read`);
   return { file, bytes: read.bytes, sha256: read.sha256, records: read.records, headerAccepted: read.headerAccepted };
 }

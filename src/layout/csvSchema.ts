@@ -306,27 +306,15 @@ const QUOTE = 0x22;
 const PLAIN_READ_CHUNK_BYTES = 4 << 20;
 
 /**
- * Streams one CSV file through csv-parse. Line numbers are physical lines of the file (header =
- * line 1, a record spanning lines is numbered by its first line). They are computed here from
- * csv-parse's byte offsets rather than taken from its `lines` counter, which counts a CRLF inside
- * a quoted field as two lines.
+ * Streams one CSV file: a plain file (scanForPlainCsv) is split on LF and commas, any other goes
+ * through csv-parse. Both hand the same records, line numbers and rejects to the same CsvReadBook.
  */
 export async function readCsvFile(opts: ReadCsvFileOptions): Promise<CsvFileReadResult> {
   const scan = await scanForPlainCsv(opts.path);
   return scan.plain ? readPlainCsvFile(opts, scan) : readCsvFileWithParser(opts);
 }
 
-/**
- * What one pass over the bytes tells before parsing: size, sha256, and whether the file is PLAIN
- * CSV, i.e. holds no double quote, no CR, no BOM, only well-formed UTF-8, no line longer than
- * MAX_RECORD_CHARS and is not empty. In a plain file every line is one record and every comma a
- * separator: csv-parse cannot find a syntax error, a UTF-8 problem or a BOM in it, and splitting each line on commas
- * gives exactly its fields (test/layout/csvSchema.test.ts holds the two readers to the same
- * records and rejects). The case extract the case system sends every night is plain; reading it
- * with csv-parse cost about 40 s of the 1M-case night's 92 s load (csv-parse's per-field state
- * machine, its info objects and the garbage they leave), splitting it costs a few seconds
- * (docs/decisions.md, "Lever: plain CSV"). The second read comes from the OS page cache.
- */
+/** What scanForPlainCsv found. */
 interface CsvScan {
   plain: boolean;
   /** only ASCII bytes (latin1 decoding, the fastest, gives the same text) */
@@ -335,6 +323,17 @@ interface CsvScan {
   sha256: string;
 }
 
+/**
+ * What one pass over the bytes tells before parsing: size, sha256, and whether the file is PLAIN
+ * CSV, i.e. holds no double quote, no CR, no BOM, only well-formed UTF-8, no line longer than
+ * MAX_RECORD_CHARS and is not empty. In a plain file every line is one record and every comma a
+ * separator: csv-parse cannot find a syntax error, a UTF-8 problem or a BOM in it, and splitting
+ * each line on commas gives exactly its fields (test/layout/csvSchema.test.ts holds the two readers to the same
+ * records and rejects). The case extract the case system sends every night is plain; reading it
+ * with csv-parse cost about 40 s of the 1M-case night's 92 s load (csv-parse's per-field state
+ * machine, its info objects and the garbage they leave), splitting it costs a few seconds
+ * (docs/decisions.md, "Lever 2: plain CSV"). The second read comes from the OS page cache.
+ */
 async function scanForPlainCsv(filePath: string): Promise<CsvScan> {
   const hash = crypto.createHash('sha256');
   let bytes = 0;
@@ -398,7 +397,13 @@ async function readPlainCsvFile(opts: ReadCsvFileOptions, scan: CsvScan): Promis
   return { bytes: scan.bytes, sha256: scan.sha256, records: book.records, headerAccepted: book.headerAccepted };
 }
 
-/** csv-parse's path, for every file that is not plain (quotes, CRLF, non-ASCII, empty); exported for the tests that hold the plain reader to it. */
+/**
+ * csv-parse's path, for every file that is not plain (quotes, CRLF, a BOM, invalid UTF-8, empty);
+ * exported for the tests that hold the plain reader to it. Line numbers are physical lines of the
+ * file (header = line 1, a record spanning lines is numbered by its first line). They are computed
+ * here from csv-parse's byte offsets rather than taken from its `lines` counter, which counts a
+ * CRLF inside a quoted field as two lines.
+ */
 export async function readCsvFileWithParser(opts: ReadCsvFileOptions): Promise<CsvFileReadResult> {
   const tap = new ByteTap();
   const book = new CsvReadBook(opts, tap);

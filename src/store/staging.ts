@@ -5,6 +5,7 @@
  * persist across nights; a rerun of a date deletes that date's rows first.
  */
 import type { Db } from './db.ts';
+import { ChunkedTransaction } from './chunkedTransaction.ts';
 import type { FieldDef, FixedLayout, RecordTypeDef } from '../layout/schema.ts';
 import type { RecordValues } from '../types.ts';
 
@@ -39,29 +40,21 @@ export function ensureStagingTables(db: Db, layout: FixedLayout): void {
 
 /**
  * Inserts the accepted records of one inbound file as they come, with one prepared statement per
- * record type, inside a transaction committed every `chunkSize` records. Records are not buffered
- * (issue 10): 10,000 buffered rows survived the young-generation collections and were promoted,
- * and garbage collection took 30% of a FIDM load (8.6 s of 28 s CPU for FIDM + MSFIDM, measured
- * with --cpu-prof); inserted at once, the parsed values die young. The transaction stays open
- * across the reader's awaits: nothing else uses the connection while a file loads. `discard`
- * removes a failed unit's records; `abandon` rolls back what the open transaction holds when the
- * read fails (as the buffered rows were lost before: the file stays 'loading' and a rerun
- * discards it).
+ * record type, committed every `chunkSize` records (ChunkedTransaction: no buffered rows).
+ * `discard` removes a failed unit's records; `abandon` rolls back the open chunk when the read
+ * fails (as the buffered rows were lost before: the file stays 'loading' and a rerun discards it).
  */
 export class FileStager {
   private readonly inserts = new Map<string, { stmt: ReturnType<Db['prepare']>; fields: string[] }>();
-  private pending = 0;
-  /** a transaction of this stager is open (or, inside a caller's transaction, records were added) */
-  private open = false;
-  /** the stager began that transaction itself (not already inside a caller's) */
-  private own = false;
+  private readonly chunks: ChunkedTransaction;
 
   constructor(
     private readonly db: Db,
     private readonly layout: FixedLayout,
     private readonly fileId: number,
-    private readonly chunkSize = 10_000,
+    chunkSize = 10_000,
   ) {
+    this.chunks = new ChunkedTransaction(db, chunkSize);
     for (const rt of layout.recordTypes) {
       const fields = stagedFields(rt).map((f) => f.name);
       const table = stagingTableName(layout.id, rt.name);
@@ -78,29 +71,17 @@ export class FileStager {
     if (!ins) throw new Error(`no staging table for record type ${recordType} of ${this.layout.id}`);
     const row: unknown[] = [this.fileId, line, batchLine];
     for (const f of ins.fields) row.push(values[f] ?? null);
-    if (!this.open) {
-      this.own = !this.db.inTransaction;
-      if (this.own) this.db.exec('BEGIN');
-      this.open = true;
-    }
-    ins.stmt.run(row);
-    if (++this.pending >= this.chunkSize) this.flush();
+    this.chunks.run(ins.stmt, row);
   }
 
   /** Commits the records inserted since the last commit. */
   flush(): void {
-    if (!this.open) return;
-    if (this.own) this.db.exec('COMMIT');
-    this.open = false;
-    this.pending = 0;
+    this.chunks.commit();
   }
 
-  /** The read failed: the records of the open transaction are rolled back. */
+  /** The read failed: the records of the open chunk are rolled back. */
   abandon(): void {
-    if (!this.open) return;
-    this.open = false;
-    this.pending = 0;
-    if (this.own && this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.chunks.rollback();
   }
 
   /** Removes every record of lines [from, to] of this file (a rejected block or file). */
