@@ -25,14 +25,22 @@ import { loadEiwoConstants } from './eiwoReference.ts';
 import type { EiwoConstants } from './eiwoReference.ts';
 
 export const EIWO = 'eiwo';
-/** FTI.batchCount is N(5). */
-export const MAX_BATCHES_PER_FILE = 99_999;
+
+/** The largest count a count field of the layout holds (an N(5) field: 99,999). */
+function largestCount(record: string, field: string): number {
+  const def = fixedLayout(EIWO).recordTypes.find((r) => r.name === record)?.fields.find((f) => f.name === field);
+  if (def === undefined) throw new Error(`layout ${EIWO}: no field ${record}.${field}`);
+  return 10 ** def.length - 1;
+}
+
+/** Batches per file: what FTI.batchCount holds. */
+export const MAX_BATCHES_PER_FILE = largestCount('trailer', 'batchCount');
 /**
- * BTI.recordCount is N(5): a payer with more orders on one night (EDD's withholding orders at 3M
- * cases: 106,499) continues in a further batch of the same FEIN. Found by the bench at 3× the
- * California size (issue 10), where the night failed formatting the trailer.
+ * DTL records per batch: what BTI.recordCount holds. A payer with more orders on one night (EDD's
+ * withholding orders at 3M cases: 106,499) continues in a further batch of the same FEIN. Found by
+ * the bench at 3× the California size (issue 10), where the night failed formatting the trailer.
  */
-export const MAX_DETAILS_PER_BATCH = 99_999;
+export const MAX_DETAILS_PER_BATCH = largestCount('batchTrailer', 'recordCount');
 /** creation time of every header: no wall clock in outputs (OPERATIONS "Deterministic") */
 const CREATION_TIME = '000000';
 
