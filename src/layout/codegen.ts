@@ -48,7 +48,10 @@ const SEGMENT = 8;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers the generated code calls: plain module functions (one per kind of test, shared by all
-// fields), small enough for V8 to inline.
+// fields), small enough for V8 to inline. isFilledWith, holdsAt and isRealDateTime repeat codec.ts's
+// on purpose: shared with the closures (one module for both, tried 2026-12-07), bench:codec's
+// in-memory parse fell from 854k to 521k lines/s, the generated code's call sites no longer got
+// their own type feedback. The equivalence tests (test/layout/codegen.test.ts) keep them in step.
 
 function isFilledWith(line: string, offset: number, limit: number, code: number): boolean {
   for (let i = offset; i < limit; i++) if (line.charCodeAt(i) !== code) return false;
