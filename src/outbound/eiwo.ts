@@ -20,7 +20,7 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence, settleWrites } from './outputs.ts';
+import { fileSequence, settleWrites, WrittenRefs } from './outputs.ts';
 import { loadEiwoConstants } from './eiwoReference.ts';
 import type { EiwoConstants } from './eiwoReference.ts';
 
@@ -169,7 +169,7 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
   const rows = documents();
 
   const unwritable: Array<{ row: DocumentRow; problem: FormatError }> = [];
-  const written: Array<{ decisionId: number; ref: string }> = [];
+  const written = new WrittenRefs();
 
   // Streamed: a batch is opened at the first writable detail of its FEIN (a batch whose every record
   // is unwritable is never opened) and closed when the FEIN changes, so no batch is held in memory
@@ -207,7 +207,7 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
     }
     const line = current.builder.addChecked('detail', record);
     open.details += 1;
-    written.push({ decisionId: row.decision_id, ref: `${eiwoFileName(files.length)}:${line}` });
+    written.add(row.decision_id, eiwoFileName(files.length), line);
   }
   closeOpenBatch();
   current.builder.close('trailer', { controlNumber: current.controlNumber });

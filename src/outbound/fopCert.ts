@@ -16,7 +16,7 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { settleWrites } from './outputs.ts';
+import { settleWrites, WrittenRefs } from './outputs.ts';
 
 export const FOP_CERT = 'fop-cert';
 export const FOP_CERT_FILE = 'fop-cert.txt';
@@ -60,16 +60,16 @@ export function buildFopCert(db: Db, businessDate: string, _config: Config, ctx?
     .iterate(businessDate) as IterableIterator<LedgerRow>;
 
   const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
-  const written: Array<{ decisionId: number; line: number }> = [];
+  const written = new WrittenRefs();
   for (const row of rows) {
     const recordName = row.case_type === 'A' ? 'tanfDetail' : 'nonTanfDetail';
     const record = file.check(recordName, detailValues(row));
     if (record instanceof FormatError) unwritable.push({ decisionId: row.decision_id, problem: record });
-    else written.push({ decisionId: row.decision_id, line: file.addChecked(recordName, record) });
+    else written.add(row.decision_id, FOP_CERT_FILE, file.addChecked(recordName, record));
   }
   file.close('trailer');
 
-  settleWrites(db, businessDate, 'fop_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${FOP_CERT_FILE}:${w.line}` })));
+  settleWrites(db, businessDate, 'fop_ledger', unwritable, written);
   return { files: [file.result()], unwritable: unwritable.length };
 }
 

@@ -12,7 +12,7 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence, settleWrites } from './outputs.ts';
+import { fileSequence, settleWrites, WrittenRefs } from './outputs.ts';
 import { identityValues } from './noticeFile.ts';
 
 export const FTB_CERT = 'ftb-cert';
@@ -49,15 +49,15 @@ export function buildFtbCert(db: Db, businessDate: string, _config: Config, ctx?
     .iterate(businessDate) as IterableIterator<LedgerRow>;
 
   const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
-  const written: Array<{ decisionId: number; line: number }> = [];
+  const written = new WrittenRefs();
   for (const row of rows) {
     const record = file.check('detail', detailValues(row));
     if (record instanceof FormatError) unwritable.push({ decisionId: row.decision_id, problem: record });
-    else written.push({ decisionId: row.decision_id, line: file.addChecked('detail', record) });
+    else written.add(row.decision_id, FTB_CERT_FILE, file.addChecked('detail', record));
   }
   file.close('trailer');
 
-  settleWrites(db, businessDate, 'ftb_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${FTB_CERT_FILE}:${w.line}` })));
+  settleWrites(db, businessDate, 'ftb_ledger', unwritable, written);
   return { files: [file.result()], unwritable: unwritable.length };
 }
 

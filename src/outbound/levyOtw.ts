@@ -12,7 +12,7 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence, settleWrites } from './outputs.ts';
+import { fileSequence, settleWrites, WrittenRefs } from './outputs.ts';
 
 export const LEVY_OTW = 'levy-otw';
 const FILE = 'levy-otw.txt';
@@ -64,7 +64,7 @@ export function buildLevyOtw(db: Db, businessDate: string, _config: Config, ctx?
     .iterate(businessDate) as IterableIterator<OrderRow>;
 
   const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
-  const written: Array<{ decisionId: number; line: number }> = [];
+  const written = new WrittenRefs();
 
   // Streamed: a batch is opened at the first writable order of its institution (a batch whose every
   // order is unwritable is never opened) and closed when the FEIN changes; no batch is held in memory.
@@ -91,12 +91,12 @@ export function buildLevyOtw(db: Db, businessDate: string, _config: Config, ctx?
       file.openBatch('batchHeader', header!);
       batchOpen = true;
     }
-    written.push({ decisionId: row.decision_id, line: file.addChecked('detail', record) });
+    written.add(row.decision_id, FILE, file.addChecked('detail', record));
   }
   if (batchOpen) file.closeBatch('batchTrailer');
   file.close('trailer');
 
-  settleWrites(db, businessDate, 'levy_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${FILE}:${w.line}` })));
+  settleWrites(db, businessDate, 'levy_ledger', unwritable, written);
   return { files: [file.result()], unwritable: unwritable.length };
 }
 

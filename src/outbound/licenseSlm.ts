@@ -12,7 +12,7 @@ import { compileLayout, FormatError } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence, settleWrites } from './outputs.ts';
+import { fileSequence, settleWrites, WrittenRefs } from './outputs.ts';
 
 export const LICENSE_SLM = 'license-slm';
 export const LICENSE_SLM_FILE = 'license-slm.txt';
@@ -43,14 +43,14 @@ export function buildLicenseSlm(db: Db, businessDate: string, _config: Config, c
     .iterate(businessDate) as IterableIterator<LedgerRow>;
 
   const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
-  const written: Array<{ decisionId: number; line: number }> = [];
+  const written = new WrittenRefs();
   for (const row of rows) {
     const record = file.check('detail', JSON.parse(row.dtl_values) as RecordValues);
     if (record instanceof FormatError) unwritable.push({ decisionId: row.decision_id, problem: record });
-    else written.push({ decisionId: row.decision_id, line: file.addChecked('detail', record) });
+    else written.add(row.decision_id, LICENSE_SLM_FILE, file.addChecked('detail', record));
   }
   file.close('trailer');
 
-  settleWrites(db, businessDate, 'license_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${LICENSE_SLM_FILE}:${w.line}` })));
+  settleWrites(db, businessDate, 'license_ledger', unwritable, written);
   return { files: [file.result()], unwritable: unwritable.length };
 }

@@ -17,7 +17,7 @@ import type { FormattedRecord } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { settleWrites } from './outputs.ts';
+import { settleWrites, WrittenRefs } from './outputs.ts';
 import type { IdentityRow } from './noticeFile.ts';
 import { METRO2_INTERFACE, metro2Due, SUFFIX_GENERATION } from '../rules/metro2.ts';
 
@@ -144,7 +144,7 @@ export function buildMetro2(db: Db, businessDate: string, config: Config, ctx: R
     .iterate(businessDate) as IterableIterator<SegmentRow>;
 
   const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
-  const written: Array<{ decisionId: number; line: number }> = [];
+  const written = new WrittenRefs();
   for (const row of segments) {
     let record: FormattedRecord;
     try {
@@ -159,10 +159,10 @@ export function buildMetro2(db: Db, businessDate: string, config: Config, ctx: R
       file = new FixedWidthFileBuilder(codec, METRO2_INTERFACE, METRO2_FILE, ctx.spoolDir);
       file.add('header', headerValues(businessDate, config));
     }
-    written.push({ decisionId: row.decision_id, line: file.addChecked('base', record) });
+    written.add(row.decision_id, METRO2_FILE, file.addChecked('base', record));
   }
   if (file !== null) file.close('trailer');
 
-  settleWrites(db, businessDate, 'metro2_ledger', unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${METRO2_FILE}:${w.line}` })));
+  settleWrites(db, businessDate, 'metro2_ledger', unwritable, written);
   return { files: file === null ? [] : [file.result()], unwritable: unwritable.length };
 }

@@ -12,7 +12,7 @@ import type { CompiledLayout } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
-import { fileSequence, settleWrites } from './outputs.ts';
+import { fileSequence, settleWrites, WrittenRefs } from './outputs.ts';
 
 const compiled = new Map<string, CompiledLayout>();
 
@@ -51,20 +51,20 @@ export function buildNoticeFile<Row extends { decision_id: number }>(db: Db, bus
 
   // The connection cannot write while the iterator is open: decisions are updated afterwards.
   const unwritable: Array<{ decisionId: number; problem: FormatError }> = [];
-  const written: Array<{ decisionId: number; line: number }> = [];
+  const written = new WrittenRefs();
   const rows = spec.rows();
   try {
     for (const row of rows) {
       const record = file.check('detail', spec.detail(row));
       if (record instanceof FormatError) unwritable.push({ decisionId: row.decision_id, problem: record });
-      else written.push({ decisionId: row.decision_id, line: file.addChecked('detail', record) });
+      else written.add(row.decision_id, spec.file, file.addChecked('detail', record));
     }
   } finally {
     rows.return?.(); // a failure mid-file must not leave the connection busy
   }
   file.close('trailer');
 
-  settleWrites(db, businessDate, spec.ledgerTable, unwritable, written.map((w) => ({ decisionId: w.decisionId, ref: `${spec.file}:${w.line}` })));
+  settleWrites(db, businessDate, spec.ledgerTable, unwritable, written);
   return { files: [file.result()], unwritable: unwritable.length };
 }
 
