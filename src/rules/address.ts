@@ -60,12 +60,23 @@ export function addressFactsSql(alias: string, of: 'obligor' | 'employer' | 'ins
  * `mechanism` on an earlier business date within `days` days before :d ([D − days, D − 1]; a rerun
  * of D does not count its own, which the clear at the start of the decide removed). Reads the TASK
  * decision rows, which carry the reason that raised the task.
+ *
+ * The dates are listed (`business_date IN (…)`) rather than given as a range: on a range of its
+ * first column an index cannot use its later ones, so `decisions_by_subject` (business_date,
+ * mechanism, subject_key) read every decision of the last `days` nights for each key probed (7M a
+ * night at California size). The list holds the dates of the window on which the mechanism decided
+ * anything (computed once per statement, one index probe per date), and each of them is one probe
+ * of (date, mechanism, key) per key, or of (person_id, business_date).
  */
 export function taskRaisedWithinSql(mechanism: string, reason: string, keyColumn: 'person_id' | 'case_id' | 'subject_key', keyExpr: string, days: number): string {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`taskRaisedWithinSql: days must be a whole number ≥ 1, not ${days}`);
   return `EXISTS (SELECT 1 FROM decisions t
                   WHERE t.${keyColumn} = ${keyExpr} AND t.mechanism = '${mechanism}' AND t.outcome = 'TASK'
                     AND t.reason_codes = '${reason}'
-                    AND t.business_date BETWEEN date(:d, '-${days} days') AND date(:d, '-1 day'))`;
+                    AND t.business_date IN (
+                      WITH RECURSIVE back(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM back WHERE n < ${days})
+                      SELECT date(:d, '-' || n || ' days') AS day FROM back
+                      WHERE EXISTS (SELECT 1 FROM decisions x WHERE x.business_date = date(:d, '-' || n || ' days') AND x.mechanism = '${mechanism}')))`;
 }
 
 /**

@@ -13,7 +13,7 @@ import { decideCswn } from '../../src/rules/cswn.ts';
 import { decideLien } from '../../src/rules/lien.ts';
 import { decideLicense } from '../../src/rules/license.ts';
 import { decideNmsn, NO_CHILD_ON_FILE } from '../../src/rules/nmsn.ts';
-import { ADDRESS_MECHANISM, decideLocateAddress, hasMailingAddressSql, LOCATE_ADDRESS, NO_ADDRESS, summarizeLocateAddress } from '../../src/rules/address.ts';
+import { ADDRESS_MECHANISM, decideLocateAddress, hasMailingAddressSql, LOCATE_ADDRESS, NO_ADDRESS, summarizeLocateAddress, taskRaisedWithinSql } from '../../src/rules/address.ts';
 import { buildCswn } from '../../src/outbound/cswn.ts';
 import { buildLien } from '../../src/outbound/lien.ts';
 import { buildLicenseSlm } from '../../src/outbound/licenseSlm.ts';
@@ -191,6 +191,19 @@ describe('LOCATE_ADDRESS: one task per obligor, not more often than tasks.locate
     decideAll('2026-11-12', cfg);
     decideAll(D, cfg); // 8 days later: outside the 7-day window
     expect(tasks()).toHaveLength(1);
+  });
+
+  it('the window is probed one date at a time through the index, never as a range scan of every decision of the window (issue 10)', () => {
+    // decisions_by_subject is (business_date, mechanism, subject_key): on a range of business_date
+    // the index cannot use mechanism and key, and read each night's millions of decisions per key
+    const plan = (col: 'subject_key' | 'person_id') =>
+      (w.db.prepare(`EXPLAIN QUERY PLAN SELECT ${taskRaisedWithinSql('nmsn', NO_CHILD_ON_FILE, col, "'K'", 30)}`).all({ d: D }) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join('\n');
+    expect(plan('subject_key')).toContain('SEARCH t USING INDEX decisions_by_subject (business_date=? AND mechanism=? AND subject_key=?)');
+    expect(plan('person_id')).toContain('SEARCH t USING INDEX decisions_by_person (person_id=? AND business_date=?)');
+    for (const col of ['subject_key', 'person_id'] as const) expect(plan(col)).not.toMatch(/business_date[<>]/);
+    expect(() => taskRaisedWithinSql('nmsn', NO_CHILD_ON_FILE, 'subject_key', "'K'", 0)).toThrow(/whole number ≥ 1/);
   });
 
   it('runs after every other mechanism and whenever any of them runs', () => {
