@@ -6,7 +6,7 @@
  * statements that took the most time, with their EXPLAIN QUERY PLAN.
  *
  *   node bin/run-ts.js scripts/profile-sql.ts --db DIR/csebatch.db --date 2026-11-20 \
- *     [--mechanism iwo --mechanism levy ...] [--build] [--top 15] [--cache-mb N]
+ *     [--mechanism iwo --mechanism levy ...] [--build] [--top 15] [--cache-mb N] [--pragma 'threads = 2']
  *
  * Times are wall-clock per SQL text (run/get/all/iterate summed, iterate timed to exhaustion).
  */
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     config: { type: 'string' },
     'cache-mb': { type: 'string' },
     'temp-cache-mb': { type: 'string' },
+    pragma: { type: 'string', multiple: true },
   },
 });
 if (!values.db) {
@@ -111,9 +112,11 @@ proto['prepare'] = function (this: unknown, sql: unknown) {
 
 const config = loadConfig(values.config);
 const db = openDb(values.db);
-// an experiment's page cache (openDb sets 128 MiB each for main and temp)
+// an experiment's page cache (openDb sets 96 MiB main, 288 MiB temp)
 if (values["cache-mb"]) db.pragma(`cache_size = -${Number(values["cache-mb"]) * 1024}`);
 if (values["temp-cache-mb"]) db.pragma(`temp.cache_size = -${Number(values["temp-cache-mb"]) * 1024}`);
+// --pragma 'threads = 2' (repeatable): any other setting to try, applied after openDb's own
+for (const p of values.pragma ?? []) db.pragma(p);
 const d = values.date!;
 const chosen = values.mechanism?.length ? MECHANISMS.filter((m) => values.mechanism!.includes(m.id)) : MECHANISMS;
 const steps: Record<string, number> = {};
