@@ -184,7 +184,9 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
   });
 
   // 4. Children of the cases that get a new or amended order: first six by numeric child_seq.
-  const childColumns = CHILD_FIELDS.map(([field, column]) => `SELECT case_id, 'child' || n || '${field}' AS k, ${column} AS v FROM ranked`).join(
+  // Keys in child then field order, said in the aggregate: a GROUP BY's sort does not keep its input
+  // order, and with other sort memory the same night stored them in another order (issue 10).
+  const childColumns = CHILD_FIELDS.map(([field, column], f) => `SELECT case_id, n, ${f} AS f, 'child' || n || '${field}' AS k, ${column} AS v FROM ranked`).join(
     ' UNION ALL ',
   );
   db.exec(
@@ -193,7 +195,7 @@ export function decideEmployerIwos(db: Db, businessDate: string, config: Config)
        SELECT case_id, last_name, first_name, middle_name, suffix, dob, rn AS n
        FROM (${firstChildrenSql(`SELECT case_id FROM iwo_emp WHERE action IN ('ORG', 'AMD')`)})
      )
-     SELECT case_id, json_group_object(k, v) AS children
+     SELECT case_id, json_group_object(k, v ORDER BY n, f) AS children
      FROM (${childColumns})
      WHERE v IS NOT NULL
      GROUP BY case_id;

@@ -112,8 +112,8 @@ export function sourceSql(iface: string, raw: string, projection: string, extraJ
       WINDOW byRecency AS (PARTITION BY rec_key ORDER BY file DESC, line DESC)
     ), duplicated AS (
       -- the few keys reported more than once on D: every record of the key, winner first
-      SELECT rec_key, json_group_array(json_object('interface', '${iface}', 'file', file, 'line', line)) AS sources
-      FROM (SELECT * FROM ranked WHERE records > 1 ORDER BY rec_key, rn) GROUP BY rec_key
+      SELECT rec_key, json_group_array(json_object('interface', '${iface}', 'file', file, 'line', line) ORDER BY rn) AS sources
+      FROM ranked WHERE records > 1 GROUP BY rec_key
     )
     SELECT '${iface}', r.rec_key, r.person_id, '${iface}', r.file, r.sha256, r.line,
            coalesce(dup.sources, json_array(json_object('interface', '${iface}', 'file', r.file, 'line', r.line))),

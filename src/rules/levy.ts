@@ -164,8 +164,8 @@ export function decideLevy(db: Db, businessDate: string, config: Config): void {
      ), duplicated AS (
        -- the few keys reported more than once: every record of the key, winner first
        SELECT ssn, fein, account_number,
-              json_group_array(json_object('interface', interface, 'file', file, 'line', line)) AS sources
-       FROM (SELECT * FROM matched WHERE records > 1 ORDER BY ssn, fein, account_number, rn)
+              json_group_array(json_object('interface', interface, 'file', file, 'line', line) ORDER BY rn) AS sources
+       FROM (SELECT * FROM matched WHERE records > 1)
        GROUP BY ssn, fein, account_number
      ), winner AS (
        SELECT *,

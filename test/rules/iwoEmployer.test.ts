@@ -168,6 +168,13 @@ describe('employer IWO: a new order (ORG)', () => {
     expect(v).toMatchObject({ child1LastName: 'GARCIA', child1MiddleName: 'LEE', child1BirthDate: '2015-05-05' });
     expect(Object.keys(v).filter((k) => k.startsWith('child7'))).toEqual([]);
     expect(Object.values(v)).not.toContain('KID11');
+    // stored in child then field order (issue 10: the order is said in the aggregate, not left to a sort)
+    const stored = JSON.parse((w.db.prepare(`SELECT dtl_values FROM iwo_ledger WHERE ledger_key = ?`).get(`C1|${FEIN}`) as { dtl_values: string }).dtl_values);
+    const fields = ['LastName', 'FirstName', 'MiddleName', 'Suffix', 'BirthDate'];
+    expect(Object.keys(stored).filter((k) => k.startsWith('child'))).toEqual(
+      [1, 2, 3, 4, 5, 6].flatMap((n) => fields.map((f) => `child${n}${f}`).filter((k) => stored[k] !== undefined)),
+    );
+    expect(Object.keys(stored).filter((k) => k.startsWith('child')).slice(0, 4)).toEqual(['child1LastName', 'child1FirstName', 'child1MiddleName', 'child1BirthDate']);
   });
 
   it('leaves every child field blank when the case has no children', () => {
