@@ -32,12 +32,16 @@ export function openDb(file: string): Db {
   // random by every mechanism) get most of the memory; the main database is written mostly in
   // order and read through indexes. Measured on a 1M-case night (issue 10, scripts/profile-sql.ts):
   // the temp cache from 128 to 600 MiB took levy's decide from 78 s to 55 s and the derived facts
-  // from 26 s to 18 s; the main cache from 128 MiB to 1 GiB changed nothing. Peak RSS follows
-  // the sum (128 + 128 MiB: 781 MB; 64 + 448 MiB: 1,161 MB, over the 1 GB target), so the temp
-  // cache gets what the budget leaves: 96 + 288 MiB. The OS page cache holds the rest of both
-  // files without counting against the process.
-  db.pragma('cache_size = -98304');
-  db.pragma('temp.cache_size = -294912');
+  // from 26 s to 18 s; the main cache from 128 MiB to 1 GiB changed nothing, and down to 24 MiB it
+  // made the sorts faster (a sort's in-memory runs are as large as the main cache: smaller runs,
+  // merged by the sorter's threads below). The OS page cache holds the rest of both files without
+  // counting against the process.
+  db.pragma('cache_size = -49152');
+  db.pragma('temp.cache_size = -360448');
+  // Up to two threads per sort (ORDER BY, window partitions, CREATE INDEX): the machines have two
+  // cores and the rules are single-threaded SQL. levy's decide 44.0 s → 35.9 s with the 24 MiB
+  // main cache, and the bench night's files, decisions and their ids hash the same as before.
+  db.pragma('threads = 2');
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
