@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { configIdentity, configKeysThatDiffer } from '../config.ts';
 import { openDb } from '../store/db.ts';
+import { BackgroundCheckpointer } from '../store/checkpointer.ts';
 import type { Db } from '../store/db.ts';
 import { createRunLogger } from '../log.ts';
 import type { Logger } from '../log.ts';
@@ -173,14 +174,17 @@ export async function runNight(opts: RunOptions): Promise<RunResult> {
   const lock = acquireLock(`${path.resolve(opts.dbFile)}.lock`, { command: opts.command, businessDate: opts.businessDate });
   try {
     const db = openDb(opts.dbFile);
+    // the WAL is copied into the database on the second core while the next step runs (issue 10)
+    const checkpoints = new BackgroundCheckpointer(db, opts.dbFile);
     try {
       // Before anything in the store changes: a date earlier than one already run is refused
       // (its later ledgers depend on it) unless forced; a rerun of the same date is fine.
       const later = laterRunDates(db, opts.businessDate);
       if (later.length > 0 && !opts.force) throw new RerunRefusedError(opts.businessDate, later);
       refuseRecomputeWithoutSnapshot(db, opts);
-      return await runLocked(db, opts, lock.recoveredFrom, later);
+      return await runLocked(db, opts, lock.recoveredFrom, later, checkpoints);
     } finally {
+      await checkpoints.stop();
       db.close();
     }
   } finally {
@@ -224,7 +228,13 @@ export function rerunCommands(laterDates: string[], operatorArgs: string[]): str
   );
 }
 
-async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number } | null, laterDates: string[]): Promise<RunResult> {
+async function runLocked(
+  db: Db,
+  opts: RunOptions,
+  recoveredFrom: { pid: number } | null,
+  laterDates: string[],
+  checkpoints: BackgroundCheckpointer,
+): Promise<RunResult> {
   const { businessDate: d, config } = opts;
   for (const spec of FIXED_WIDTH_INBOUND) ensureStagingTables(db, fixedLayout(spec.id));
   // Runs left RUNNING by a process that died (kill -9) are closed as FAILED: we hold the lock now.
@@ -278,7 +288,10 @@ async function runLocked(db: Db, opts: RunOptions, recoveredFrom: { pid: number 
   const timed = async <T>(step: string, fn: () => T | Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
-      return await fn();
+      const result = await fn();
+      // what the step committed is checkpointed while the next one runs
+      await checkpoints.afterCommit();
+      return result;
     } finally {
       timings[step] = Math.round(performance.now() - t0);
       log.debug({ step, ms: timings[step], rssMb: Math.round(process.memoryUsage.rss() / 1048576) }, 'step finished');
