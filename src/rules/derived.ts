@@ -83,10 +83,12 @@ ${caseFactsSql()}`).run(params);
   db.exec('CREATE INDEX temp.case_facts_by_person ON case_facts (person_id, is_open)');
 
   db.exec(
-    `CREATE TEMP TABLE ssn_owner AS
-     SELECT ssn, min(person_id) AS person_id, count(*) > 1 AS ambiguous
-     FROM ce_participants WHERE ssn IS NOT NULL GROUP BY ssn;
-     CREATE UNIQUE INDEX temp.ssn_owner_pk ON ssn_owner (ssn);
+    `-- keyed by SSN itself (WITHOUT ROWID): every match record of every mechanism probes it, and a
+     -- probe is then one B-tree descent instead of the index's and the table's (issue 10)
+     CREATE TEMP TABLE ssn_owner (ssn TEXT PRIMARY KEY, person_id TEXT, ambiguous INTEGER) WITHOUT ROWID;
+     INSERT INTO ssn_owner
+     SELECT ssn, min(person_id), count(*) > 1
+     FROM ce_participants WHERE ssn IS NOT NULL GROUP BY ssn ORDER BY ssn;
      -- The few SSNs several people share. The mechanisms raise one task per match record on
      -- them: joined to this small table instead of ssn_owner, a match file's millions of records
      -- no longer each probe a 2M-row index for nothing (18 s of levy's decide, issue 10).
