@@ -285,6 +285,7 @@ async function runLocked(
   const problems: string[] = [];
   const plan = planRun(opts.command, opts.interfaces);
   const timings: Record<string, number> = {};
+  const tallies = new Map<string, OutcomeCounts>();
   const timed = async <T>(step: string, fn: () => T | Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -342,7 +343,7 @@ async function runLocked(
     } else if (snapshotOk && needSnapshot) {
       await timed('derived', () => computeDerivedFacts(db, d, config));
       saveSummary(db, d, 'inbound', summarizeInboundMatches(db, d, FIXED_WIDTH_INBOUND));
-      for (const m of plan.mechanisms) await timed(`mechanism:${m.id}`, () => runMechanism(db, m, opts, outDir, log, outcomes, problems, timings));
+      for (const m of plan.mechanisms) tallies.set(m.id, await timed(`mechanism:${m.id}`, () => runMechanism(db, m, opts, outDir, log, outcomes, problems, timings)));
       if (plan.mechanisms.length > 0) db.prepare('UPDATE runs SET decided = 1 WHERE run_id = ?').run(runId);
     }
     // tasks.csv comes from D's stored tasks: rewritten after the mechanisms, or when asked for.
@@ -361,7 +362,8 @@ async function runLocked(
     const manifest = await timed('manifest', () => (keepManifest ? buildManifest(db, d) : writeManifest(db, outDir, d)));
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
-    const mechanisms = snapshotOk ? plan.mechanisms.map((m) => ({ mechanism: m.id, ...countOutcomes(db, d, m.id) })) : [];
+    // each mechanism's counts as it committed them (later mechanisms never change its decisions)
+    const mechanisms = snapshotOk ? plan.mechanisms.map((m) => ({ mechanism: m.id, ...(tallies.get(m.id) ?? countOutcomes(db, d, m.id)) })) : [];
     const exitCode = problems.length > 0 ? 1 : 0;
     for (const p of problems) log.warn({ problem: p }, 'run problem');
     db.prepare(`UPDATE runs SET status = ?, exit_code = ?, ended_at = ?, summary = ? WHERE run_id = ?`).run(
@@ -482,7 +484,7 @@ async function loadSnapshot(
   return result.ok;
 }
 
-/** Decides a mechanism and formats its files in one transaction, then writes the files. */
+/** Decides a mechanism and formats its files in one transaction, then writes the files; returns its counts. */
 function runMechanism(
   db: Db,
   m: Mechanism,
@@ -493,7 +495,7 @@ function runMechanism(
   problems: string[],
   /** gets `mechanism:<id>:decide`, `:build` (format, in the transaction), `:commit` and `:write` */
   timings: Record<string, number>,
-): void {
+): OutcomeCounts {
   const d = opts.businessDate;
   const step = (part: string, t0: number) => (timings[`mechanism:${m.id}:${part}`] = Math.round(performance.now() - t0));
   const outputs = OUTBOUND.filter((o) => o.mechanism === m.id);
@@ -520,7 +522,8 @@ function runMechanism(
     return built;
   })();
   step('commit', t0);
-  bar.done(tallyText(countOutcomes(db, d, m.id)));
+  const tally = countOutcomes(db, d, m.id);
+  bar.done(tallyText(tally));
   t0 = performance.now();
   removeStaleOutputs(db, outDir, d, replaced, files, log);
   for (const f of files) {
@@ -532,6 +535,7 @@ function runMechanism(
   if (unwritable > 0) {
     problems.push(`${m.id}: ${unwritable} record(s) could not be written (UNWRITABLE_VALUE); see the decisions of ${d}`);
   }
+  return tally;
 }
 
 function recordCount(f: OutboundFile): number {
