@@ -348,7 +348,7 @@ async function runLocked(
     }
     // tasks.csv comes from D's stored tasks: rewritten after the mechanisms, or when asked for.
     if ((snapshotOk && plan.mechanisms.length > 0) || opts.interfaces.includes(TASKS)) {
-      const tasksCsv = buildTasksCsv(db, d);
+      const tasksCsv = buildTasksCsv(db, d, outDir);
       await timed(TASKS, () => writeOutbound(db, outDir, d, tasksCsv));
       outcomes.push({ interface: TASKS, status: 'written', records: recordCount(tasksCsv) });
     }

@@ -5,9 +5,9 @@
  * what to fix); it was appended so that the contract's columns keep their positions.
  */
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../store/db.ts';
-import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { commitTempFile } from '../io/atomicWrite.ts';
+import { isSpooled, LineSpool, spoolCsv } from '../outbound/spool.ts';
 
 const COLUMNS = ['file', 'line', 'record_type', 'field', 'start', 'end', 'value_masked', 'reason', 'message'];
 
@@ -19,10 +19,16 @@ export function writeRejectsFile(db: Db, dateOutDir: string, businessDate: strin
        ORDER BY file, line, coalesce(start_pos, 0), reason, field`,
     )
     .raw()
-    .all(businessDate, interfaceId) as unknown[][];
-  const content = stringify([COLUMNS, ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))))], {
-    record_delimiter: '\n',
-  });
-  writeFileAtomic(path.join(dateOutDir, 'rejects', `${interfaceId}.rejects.csv`), content);
-  return rows.length;
+    .iterate(businessDate, interfaceId) as IterableIterator<unknown[]>;
+  function* records(): Generator<string[]> {
+    yield COLUMNS;
+    for (const r of rows) yield r.map((v) => (v === null ? '' : String(v)));
+  }
+  // streamed into the atomic write's temporary file: a rejected million-line file is not held in memory
+  const name = path.join('rejects', `${interfaceId}.rejects.csv`);
+  const spool = new LineSpool(dateOutDir, name);
+  const written = spoolCsv(spool, records());
+  const content = spool.finish();
+  if (isSpooled(content)) commitTempFile(content.spooled, path.join(dateOutDir, name));
+  return written - 1;
 }
