@@ -7,13 +7,14 @@
  * night's connection stops checkpointing itself (`wal_autocheckpoint = 0`) and, after each step,
  * asks a worker thread with its own connection to run a PASSIVE checkpoint, which copies every
  * committed frame while the next step runs (WAL lets one connection write while another
- * checkpoints; neither waits for the other).
+ * checkpoints; neither waits for the other). The worker also checkpoints every second on its own,
+ * so a step of many small commits (a load of millions of rows) is copied while it runs.
  *
  * Safety is SQLite's: a checkpoint only copies committed frames and syncs before the WAL is reused,
  * so a kill -9 at any point leaves a database that opens to its last commit, as before.
  *
  * The WAL is reused from its start only when every frame in it has been copied at the start of a
- * write, which the main thread no longer waits for; so it grows with the night. When it passes
+ * write, which the main thread no longer waits for; so across steps it grows. When it passes
  * `maxWalBytes` the next step boundary waits for the worker to catch up, and the WAL starts over:
  * disk use stays bounded whatever the size of the night. `stop()` waits for the worker, then
  * checkpoints what is left and truncates the WAL. If the worker cannot run, the connection goes back
@@ -32,8 +33,18 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -1024');
+// also between requests, so that a long step of many small commits (a load) is copied as it goes
+// and the WAL can start over at one of its commits
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (e) {
+    parentPort.postMessage({ id: 0, ok: false, message: String(e && e.message) });
+  }
+}, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m === 'stop') {
+    clearInterval(timer);
     db.close();
     parentPort.close();
     return;
@@ -59,6 +70,8 @@ interface Reply {
 export interface CheckpointerOptions {
   /** the WAL size past which a step boundary waits for the worker (default 2 GiB) */
   maxWalBytes?: number;
+  /** how often the worker checkpoints on its own, between the steps' requests (default 1 s) */
+  intervalMs?: number;
   /** told when the worker fails (the connection then checkpoints itself) */
   onError?: (message: string) => void;
 }
@@ -84,7 +97,7 @@ export class BackgroundCheckpointer {
     if (file === ':memory:' || (db.pragma('journal_mode', { simple: true }) as string) !== 'wal') return;
     try {
       const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, file } });
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, file, intervalMs: options.intervalMs ?? 1000 } });
       worker.on('message', (r: Reply) => this.reply(r));
       worker.on('error', (e) => this.fail(e.message));
       this.exited = new Promise((resolve) =>

@@ -62,6 +62,19 @@ describe('BackgroundCheckpointer (issue 10: the WAL copied on the second core)',
     db.close();
   });
 
+  it('checkpoints on its own between requests, so a step of many small commits (a load) keeps a small WAL', async () => {
+    const { file, db, step, walBytes } = store();
+    const cp = new BackgroundCheckpointer(db, file, { intervalMs: 5 });
+    for (let i = 0; i < 80; i++) {
+      step(200); // ~200 KB a commit, 16 MB in all, no step boundary
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    expect(walBytes()).toBeLessThan(4 * 1024 * 1024);
+    await cp.stop();
+    expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(16000);
+    db.close();
+  });
+
   it('falls back to the connection checkpointing itself when the worker fails', async () => {
     const { file, db, step } = store();
     const errors: string[] = [];
