@@ -32,15 +32,18 @@ export function openDb(file: string): Db {
   // random by every mechanism) get most of the memory; the main database is written mostly in
   // order and read through indexes. Measured on a 1M-case night (issue 10, scripts/profile-sql.ts):
   // the temp cache from 128 to 600 MiB took levy's decide from 78 s to 55 s and the derived facts
-  // from 26 s to 18 s; the main cache from 128 MiB to 1 GiB changed nothing, and down to 24 MiB it
+  // from 26 s to 18 s; the main cache from 128 MiB to 1 GiB changed nothing, and below 96 MiB it
   // made the sorts faster (a sort's in-memory runs are as large as the main cache: smaller runs,
-  // merged by the sorter's threads below). The OS page cache holds the rest of both files without
-  // counting against the process.
+  // merged by the sorter's threads below) but the e-IWO writer's random reads slower (iwo decide +
+  // build 69.8 s at 64 MiB, 78.8 s at 24 MiB). The OS page cache holds the rest of both files
+  // without counting against the process. Peak RSS is the caches, up to three of a sort's runs in
+  // memory at once (two threads) and the JS heap: 1,033 MB at three times the California night
+  // with 48 + 352 MiB, so the temp cache is 288 MiB.
   db.pragma('cache_size = -49152');
-  db.pragma('temp.cache_size = -360448');
+  db.pragma('temp.cache_size = -294912');
   // Up to two threads per sort (ORDER BY, window partitions, CREATE INDEX): the machines have two
-  // cores and the rules are single-threaded SQL. levy's decide 44.0 s → 35.9 s with the 24 MiB
-  // main cache, and the bench night's files, decisions and their ids hash the same as before.
+  // cores and the rules are single-threaded SQL. levy's decide 44.0 s → 37.8 s with the 48 MiB
+  // main cache; the bench night's files, decisions and their ids hash the same as before.
   db.pragma('threads = 2');
   db.pragma('busy_timeout = 5000');
   migrate(db);
