@@ -184,8 +184,11 @@ export async function runNight(opts: RunOptions): Promise<RunResult> {
       refuseRecomputeWithoutSnapshot(db, opts);
       return await runLocked(db, opts, lock.recoveredFrom, later, checkpoints);
     } finally {
-      await checkpoints.stop();
-      db.close();
+      try {
+        await checkpoints.stop();
+      } finally {
+        db.close();
+      }
     }
   } finally {
     lock.release();

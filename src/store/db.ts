@@ -35,7 +35,7 @@ export function openDb(file: string): Db {
   // from 26 s to 18 s; the main cache from 128 MiB to 1 GiB changed nothing, and below 96 MiB it
   // made the sorts faster (a sort's in-memory runs are as large as the main cache: smaller runs,
   // merged by the sorter's threads below) but the e-IWO writer's random reads slower (iwo decide +
-  // build 69.8 s at 64 MiB, 78.8 s at 24 MiB). The OS page cache holds the rest of both files
+  // build 71.2 s at 64 MiB, 78.8 s at 24 MiB). The OS page cache holds the rest of both files
   // without counting against the process. Peak RSS is the caches, up to three of a sort's runs in
   // memory at once (two threads) and the JS heap: 1,033 MB at three times the California night
   // with 48 + 352 MiB, so the temp cache is 288 MiB.
