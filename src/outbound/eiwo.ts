@@ -117,13 +117,14 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
   // The layout has no file sequence field; the night is still counted (every file written nightly).
   fileSequence(db, EIWO, businessDate);
 
-  const files: Array<{ builder: FixedWidthFileBuilder; controlNumber: string; batches: number }> = [];
+  const files: Array<{ name: string; builder: FixedWidthFileBuilder; controlNumber: string; batches: number }> = [];
   const openFile = () => {
     const number = files.length + 1;
-    const builder = new FixedWidthFileBuilder(layout, EIWO, eiwoFileName(number), options.spoolDir);
+    const name = eiwoFileName(number);
+    const builder = new FixedWidthFileBuilder(layout, EIWO, name, options.spoolDir);
     const controlNumber = fileControlNumber(fips, businessDate, number);
     builder.add('header', { controlNumber, creationDate: businessDate, creationTime: CREATION_TIME });
-    const file = { builder, controlNumber, batches: 0 };
+    const file = { name, builder, controlNumber, batches: 0 };
     files.push(file);
     return file;
   };
@@ -207,7 +208,7 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
     }
     const line = current.builder.addChecked('detail', record);
     open.details += 1;
-    written.add(row.decision_id, eiwoFileName(files.length), line);
+    written.add(row.decision_id, current.name, line);
   }
   closeOpenBatch();
   current.builder.close('trailer', { controlNumber: current.controlNumber });

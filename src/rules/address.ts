@@ -74,9 +74,10 @@ export function taskRaisedWithinSql(mechanism: string, reason: string, keyColumn
                   WHERE t.${keyColumn} = ${keyExpr} AND t.mechanism = '${mechanism}' AND t.outcome = 'TASK'
                     AND t.reason_codes = '${reason}'
                     AND t.business_date IN (
-                      WITH RECURSIVE back(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM back WHERE n < ${days})
-                      SELECT date(:d, '-' || n || ' days') AS day FROM back
-                      WHERE EXISTS (SELECT 1 FROM decisions x WHERE x.business_date = date(:d, '-' || n || ' days') AND x.mechanism = '${mechanism}')))`;
+                      WITH RECURSIVE back(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM back WHERE n < ${days}),
+                      window_day(day) AS (SELECT date(:d, '-' || n || ' days') FROM back)
+                      SELECT day FROM window_day
+                      WHERE EXISTS (SELECT 1 FROM decisions x WHERE x.business_date = day AND x.mechanism = '${mechanism}')))`;
 }
 
 /**

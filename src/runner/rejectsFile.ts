@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Db } from '../store/db.ts';
-import { commitTempFile } from '../io/atomicWrite.ts';
+import { commitTempFile, writeFileAtomic } from '../io/atomicWrite.ts';
 import { isSpooled, LineSpool, spoolCsv } from '../outbound/spool.ts';
 
 const COLUMNS = ['file', 'line', 'record_type', 'field', 'start', 'end', 'value_masked', 'reason', 'message'];
@@ -29,6 +29,8 @@ export function writeRejectsFile(db: Db, dateOutDir: string, businessDate: strin
   const spool = new LineSpool(dateOutDir, name);
   const written = spoolCsv(spool, records());
   const content = spool.finish();
-  if (isSpooled(content)) commitTempFile(content.spooled, path.join(dateOutDir, name));
+  const target = path.join(dateOutDir, name);
+  if (isSpooled(content)) commitTempFile(content.spooled, target);
+  else writeFileAtomic(target, content);
   return written - 1;
 }

@@ -50,8 +50,8 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
-    const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    parentPort.postMessage({ id: m, ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+    db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ id: m, ok: true });
   } catch (e) {
     parentPort.postMessage({ id: m, ok: false, message: String(e && e.message) });
   }
@@ -61,9 +61,6 @@ parentPort.on('message', (m) => {
 interface Reply {
   id: number;
   ok: boolean;
-  busy?: number;
-  log?: number;
-  checkpointed?: number;
   message?: string;
 }
 
@@ -85,8 +82,10 @@ export class BackgroundCheckpointer {
   private failed = false;
   private stopping = false;
   private exited: Promise<void> = Promise.resolve();
-  /** checkpoints the worker ran, and how many of them found a reader or writer in the way */
-  readonly stats = { checkpoints: 0, busy: 0, waits: 0 };
+  /** a file database in WAL mode: the only kind there is a WAL to checkpoint for */
+  private readonly wal: boolean;
+  /** checkpoints the worker ran on request, and the step boundaries that waited for it */
+  readonly stats = { checkpoints: 0, waits: 0 };
 
   constructor(
     private readonly db: Db,
@@ -94,7 +93,8 @@ export class BackgroundCheckpointer {
     private readonly options: CheckpointerOptions = {},
   ) {
     this.maxWalBytes = options.maxWalBytes ?? 2 * 1024 ** 3;
-    if (file === ':memory:' || (db.pragma('journal_mode', { simple: true }) as string) !== 'wal') return;
+    this.wal = file !== ':memory:' && (db.pragma('journal_mode', { simple: true }) as string) === 'wal';
+    if (!this.wal) return;
     try {
       const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, file, intervalMs: options.intervalMs ?? 1000 } });
@@ -140,8 +140,9 @@ export class BackgroundCheckpointer {
       await this.exited;
       this.worker = null;
     }
-    if (!this.failed && this.file !== ':memory:') this.db.pragma('wal_autocheckpoint = 1000');
-    if (this.file !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (!this.wal) return;
+    if (!this.failed) this.db.pragma('wal_autocheckpoint = 1000');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   private caughtUp(): Promise<void> {
@@ -154,7 +155,6 @@ export class BackgroundCheckpointer {
     this.done = Math.max(this.done, r.id);
     if (r.ok) {
       this.stats.checkpoints += 1;
-      if (r.busy) this.stats.busy += 1;
     } else {
       this.fail(r.message ?? 'checkpoint failed');
     }
