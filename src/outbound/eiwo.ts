@@ -17,6 +17,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { OutboundBuild, RunContext } from '../interfaces.ts';
 import { compileLayout, FormatError } from '../layout/codec.ts';
+import type { CompiledLayout } from '../layout/codec.ts';
 import { fixedLayout } from '../layout/registry.ts';
 import type { FieldValue, RecordValues } from '../types.ts';
 import { FixedWidthFileBuilder } from './fixedWidthFile.ts';
@@ -114,6 +115,7 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
   const layout = codec();
   const constants = options.constantsFile === undefined ? loadEiwoConstants(layout) : loadEiwoConstants(layout, options.constantsFile);
   const fips = constants.stateFipsCode;
+  const fresh = detailObject(layout);
   // The layout has no file sequence field; the night is still counted (every file written nightly).
   fileSequence(db, EIWO, businessDate);
 
@@ -190,7 +192,7 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
       const probe = current.builder.check('batchHeader', batchHeaderValues(row.fein, batchControlNumber(fips, businessDate, batchPosition + 1), businessDate));
       headerProblem = probe instanceof FormatError ? probe : null;
     }
-    const record = current.builder.check('detail', detailValues(row, businessDate, constants));
+    const record = current.builder.check('detail', detailValues(row, businessDate, constants, fresh));
     if (record instanceof FormatError || headerProblem !== null) {
       unwritable.push({ row, problem: record instanceof FormatError ? record : headerProblem! });
       continue;
@@ -217,6 +219,22 @@ export function buildEiwoFiles(db: Db, businessDate: string, options: EiwoBuildO
   return { files: files.map((f) => f.builder.result()), unwritable: unwritable.length };
 }
 
+/** A fresh DTL values object with every field of the layout, from the constants (issue 10). */
+type DetailObject = (constants: RecordValues) => RecordValues;
+
+/**
+ * Builds the function that makes a DTL's values object: one object literal naming every DTL
+ * field in layout order, so that every detail of the night has the same shape. Spreading the
+ * constants, the row and the decided values into a literal made an object of ~95 keys in
+ * dictionary mode, 15 µs per detail of which JSON.parse is 3 µs; the literal and stores into it
+ * take 4 µs (measured on 2,000 ledger rows of the bench night; 508,757 details there). A field
+ * nothing gives is undefined, which the codec reads as blank, as it read the absent key.
+ */
+function detailObject(layout: CompiledLayout): DetailObject {
+  const names = layout.recordByName('detail').fields.filter((f) => f.def.type !== 'FILLER').map((f) => JSON.stringify(f.name));
+  return new Function('c', `"use strict"; return { ${names.map((n) => `${n}: c[${n}]`).join(', ')} };`) as DetailObject;
+}
+
 function batchHeaderValues(fein: string, controlNumber: string, businessDate: string): Partial<RecordValues> {
   return { controlNumber, ein: fein, creationDate: businessDate, creationTime: CREATION_TIME };
 }
@@ -225,34 +243,32 @@ function batchHeaderValues(fein: string, controlNumber: string, businessDate: st
  * One DTL record: the shipped constants, then the employee (the obligor), the obligee and the
  * order of the case, then what the rules decided (ledger dtl_values), then the fields this writer
  * owns: action, document date, case id, payer FEIN (= the batch EIN), tracking number, remittance id.
+ * Later sources override earlier ones, as the spreads of an object literal did.
  */
-function detailValues(row: DocumentRow, businessDate: string, constants: EiwoConstants): RecordValues {
+function detailValues(row: DocumentRow, businessDate: string, constants: EiwoConstants, fresh: DetailObject): RecordValues {
   const decided = JSON.parse(row.dtl_values) as Record<string, FieldValue>;
+  const values = fresh(constants.detail);
+  values.employeeLastName = row.last_name;
+  values.employeeFirstName = row.first_name;
+  values.employeeMiddleName = row.middle_name;
+  values.employeeSuffix = row.suffix;
+  values.employeeSsn = row.ssn;
+  values.employeeBirthDate = row.dob;
+  values.obligeeLastName = row.obligee_last_name;
+  values.obligeeFirstName = row.obligee_first_name;
+  values.obligeeMiddleName = row.obligee_middle_name;
+  values.obligeeSuffix = row.obligee_suffix;
+  values.orderIdentifier = row.order_id;
+  values.issuingTribunalName = row.tribunal;
   // the migration's comment names `action` among the decided values; the layout field is documentActionCode
-  delete decided.action;
-  const values: RecordValues = {
-    ...constants.detail,
-    employeeLastName: row.last_name,
-    employeeFirstName: row.first_name,
-    employeeMiddleName: row.middle_name,
-    employeeSuffix: row.suffix,
-    employeeSsn: row.ssn,
-    employeeBirthDate: row.dob,
-    obligeeLastName: row.obligee_last_name,
-    obligeeFirstName: row.obligee_first_name,
-    obligeeMiddleName: row.obligee_middle_name,
-    obligeeSuffix: row.obligee_suffix,
-    orderIdentifier: row.order_id,
-    issuingTribunalName: row.tribunal,
-    ...decided,
-    documentActionCode: row.action,
-    documentDate: businessDate,
-    caseId: row.case_id,
-    employerFein: row.fein,
-    // unique and deterministic: case id + D + the document's sequence among the case's documents of D
-    documentTrackingNumber: `${row.case_id}${businessDate.replaceAll('-', '')}${String(row.seq).padStart(3, '0')}`,
-    remittanceIdentifier: row.case_id,
-  };
+  for (const name in decided) if (name !== 'action') values[name] = decided[name]!;
+  values.documentActionCode = row.action;
+  values.documentDate = businessDate;
+  values.caseId = row.case_id;
+  values.employerFein = row.fein;
+  // unique and deterministic: case id + D + the document's sequence among the case's documents of D
+  values.documentTrackingNumber = `${row.case_id}${businessDate.replaceAll('-', '')}${String(row.seq).padStart(3, '0')}`;
+  values.remittanceIdentifier = row.case_id;
   if (row.action === 'TRM') {
     // icd eiwo: day counts zero on TRM; the start instruction applies to ORG/AMD/LUM only
     values.beginWithholdingDays = 0;
