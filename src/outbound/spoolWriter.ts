@@ -32,6 +32,8 @@ import type { MessagePort } from 'node:worker_threads';
 export const SLOT_BYTES = 1 << 20;
 /** Slots in the pool: up to 8 MiB handed over and not yet written. */
 const SLOTS = 8;
+/** The worker syncs a file each time this much more of it is written (the final sync then has little left). */
+const SYNC_BYTES = 64 << 20;
 
 // layout of the shared control words (Int32)
 const FREED = 0; // bumped (and notified) each time the worker frees a slot
@@ -138,7 +140,7 @@ class SpoolWriter {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { ctrl: ctrlBuffer, slots: slotBuffers, port: port2, syncBytes: 64 << 20 },
+      workerData: { ctrl: ctrlBuffer, slots: slotBuffers, port: port2, syncBytes: SYNC_BYTES },
       transferList: [port2],
     });
     // the process does not wait for it: every spool that matters is finished before a run ends
