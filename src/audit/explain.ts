@@ -106,6 +106,35 @@ function sourcesOf(text: string): SourceRef[] {
   return Array.isArray(parsed) ? (parsed as SourceRef[]) : [];
 }
 
+/** Decisions of a date (?) and of the mechanisms in a JSON array (?): see `mechanismsOn`. */
+export const ofDate = `business_date = ? AND mechanism IN (SELECT value FROM json_each(?))`;
+
+/**
+ * decision_id of a date's decisions of a person (?) or of cases (JSON array ?), each part one
+ * search of its index per mechanism (as one OR, the planner may read the whole night instead).
+ * Parameters: date, mechanisms, person, date, mechanisms, cases.
+ */
+export const BY_PERSON_OR_CASES = `SELECT decision_id FROM decisions WHERE ${ofDate} AND person_id = ?
+  UNION SELECT decision_id FROM decisions WHERE ${ofDate} AND case_id IN (SELECT value FROM json_each(?))`;
+
+/**
+ * The mechanisms with decisions on `date`, in order: one search of decisions_by_subject
+ * (business_date, mechanism, …) per mechanism, not a read of the night's millions of rows.
+ */
+export function mechanismsOn(db: Database.Database, date: string): string[] {
+  const rows = db
+    .prepare(
+      `WITH RECURSIVE mech(m) AS (
+         SELECT (SELECT min(mechanism) FROM decisions WHERE business_date = :d)
+         UNION ALL
+         SELECT (SELECT min(mechanism) FROM decisions WHERE business_date = :d AND mechanism > mech.m) FROM mech WHERE mech.m IS NOT NULL
+       )
+       SELECT m FROM mech WHERE m IS NOT NULL`,
+    )
+    .all({ d: date }) as Array<{ m: string }>;
+  return rows.map((r) => r.m);
+}
+
 function tableExists(db: Database.Database, name: string): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 }
@@ -230,20 +259,25 @@ export function explain(opts: ExplainOptions): Explanation {
     let rows: DecisionRow[];
     let cases: string[] = [];
     const order = 'ORDER BY mechanism, subject_key, decision_id';
+    // The person and case indexes are (business_date, mechanism, person_id | case_id): name the
+    // mechanisms that decided on D (one probe each), so every lookup is an index search.
+    const mechanisms = JSON.stringify(mechanismsOn(db, d));
     if (opts.caseId !== undefined) {
-      rows = db.prepare(`SELECT * FROM decisions WHERE business_date = ? AND case_id = ? ${order}`).all(d, opts.caseId) as DecisionRow[];
+      rows = db.prepare(`SELECT * FROM decisions WHERE ${ofDate} AND case_id = ? ${order}`).all(d, mechanisms, opts.caseId) as DecisionRow[];
     } else {
       const person = opts.personId!;
-      const own = db.prepare(`SELECT DISTINCT case_id FROM decisions WHERE business_date = ? AND person_id = ? AND case_id IS NOT NULL`).all(d, person) as Array<{ case_id: string }>;
+      const own = db
+        .prepare(`SELECT DISTINCT case_id FROM decisions WHERE ${ofDate} AND person_id = ? AND case_id IS NOT NULL`)
+        .all(d, mechanisms, person) as Array<{ case_id: string }>;
       const fromSnapshot = tableExists(db, 'ce_cases')
         ? (db.prepare(`SELECT case_id FROM ce_cases WHERE obligor_person_id = ?`).all(person) as Array<{ case_id: string }>)
         : [];
       cases = [...new Set([...own, ...fromSnapshot].map((r) => r.case_id))].sort();
       rows = db
         .prepare(
-          `SELECT * FROM decisions WHERE business_date = ? AND (person_id = ? OR case_id IN (SELECT value FROM json_each(?))) ${order}`,
+          `SELECT * FROM decisions WHERE decision_id IN (${BY_PERSON_OR_CASES}) ${order}`,
         )
-        .all(d, person, JSON.stringify(cases)) as DecisionRow[];
+        .all(d, mechanisms, person, d, mechanisms, JSON.stringify(cases)) as DecisionRow[];
     }
     const outputs = new OutputReader(db, path.join(opts.outDir, d), d, mask);
     const decisions = rows.map((r): ExplainedDecision => {

@@ -66,7 +66,7 @@ export function addressFactsSql(alias: string, of: 'obligor' | 'employer' | 'ins
  * mechanism, subject_key) read every decision of the last `days` nights for each key probed (7M a
  * night at California size). The list holds the dates of the window on which the mechanism decided
  * anything (computed once per statement, one index probe per date), and each of them is one probe
- * of (date, mechanism, key) per key, or of (person_id, business_date).
+ * of (date, mechanism, key) per key: decisions_by_subject, decisions_by_person or decisions_by_case.
  */
 export function taskRaisedWithinSql(mechanism: string, reason: string, keyColumn: 'person_id' | 'case_id' | 'subject_key', keyExpr: string, days: number): string {
   if (!Number.isInteger(days) || days < 1) throw new Error(`taskRaisedWithinSql: days must be a whole number ≥ 1, not ${days}`);
@@ -98,7 +98,10 @@ export function decideLocateAddress(db: Db, businessDate: string, config: Config
             o.primary_case_id AS case_id, o.primary_lcsa_code AS lcsa_code, p.person_id,
             ${caseExtractSourceSql('participants.csv')},
             p.line AS source_line, NULL AS amount_cents, p.person_id AS subject_key
-     FROM (SELECT DISTINCT person_id FROM decisions
+     -- every decision of D is read: through decisions_by_subject they come in about the order they
+     -- were written (each mechanism inserts in subject order), so the table is read front to back;
+     -- the person and case indexes would read it in random order (issue 10: 2.2 s against 5.1 s)
+     FROM (SELECT DISTINCT person_id FROM decisions INDEXED BY decisions_by_subject
            WHERE business_date = :d AND outcome = 'SUPPRESS' AND reason_codes = '${NO_ADDRESS}'
              AND mechanism <> '${ADDRESS_MECHANISM}' AND person_id IS NOT NULL) n
      JOIN ce_participants p ON p.person_id = n.person_id

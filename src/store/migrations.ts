@@ -532,5 +532,21 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX employer_osc_ledger_by_fein ON employer_osc_ledger (fein, business_date);
     `,
   },
+  {
+    version: 70,
+    description: 'decisions: person and case indexes led by (business_date, mechanism), so a night appends to them (issue 10)',
+    sql: `
+      -- (person_id, business_date) and (case_id, business_date) put every mechanism's rows of a
+      -- night among the earlier mechanisms' rows of the same people and cases: each INSERT of a
+      -- mechanism touched (read, dirtied, wrote to the WAL) nearly every leaf page of both indexes.
+      -- Led by (business_date, mechanism), a mechanism's rows of D fill a range of their own. Every
+      -- reader gives the date; readers by person or case name the mechanisms (explain lists them
+      -- with an index probe per mechanism), the task look-back names its mechanism.
+      DROP INDEX decisions_by_person;
+      DROP INDEX decisions_by_case;
+      CREATE INDEX decisions_by_person ON decisions (business_date, mechanism, person_id);
+      CREATE INDEX decisions_by_case ON decisions (business_date, mechanism, case_id);
+    `,
+  },
   // next migration here
 ];

@@ -196,13 +196,14 @@ describe('LOCATE_ADDRESS: one task per obligor, not more often than tasks.locate
   it('the window is probed one date at a time through the index, never as a range scan of every decision of the window (issue 10)', () => {
     // decisions_by_subject is (business_date, mechanism, subject_key): on a range of business_date
     // the index cannot use mechanism and key, and read each night's millions of decisions per key
-    const plan = (col: 'subject_key' | 'person_id') =>
+    const plan = (col: 'subject_key' | 'person_id' | 'case_id') =>
       (w.db.prepare(`EXPLAIN QUERY PLAN SELECT ${taskRaisedWithinSql('nmsn', NO_CHILD_ON_FILE, col, "'K'", 30)}`).all({ d: D }) as Array<{ detail: string }>)
         .map((r) => r.detail)
         .join('\n');
     expect(plan('subject_key')).toContain('SEARCH t USING INDEX decisions_by_subject (business_date=? AND mechanism=? AND subject_key=?)');
-    expect(plan('person_id')).toContain('SEARCH t USING INDEX decisions_by_person (person_id=? AND business_date=?)');
-    for (const col of ['subject_key', 'person_id'] as const) expect(plan(col)).not.toMatch(/business_date[<>]/);
+    expect(plan('person_id')).toContain('SEARCH t USING INDEX decisions_by_person (business_date=? AND mechanism=? AND person_id=?)');
+    expect(plan('case_id')).toContain('SEARCH t USING INDEX decisions_by_case (business_date=? AND mechanism=? AND case_id=?)');
+    for (const col of ['subject_key', 'person_id', 'case_id'] as const) expect(plan(col)).not.toMatch(/business_date[<>]/);
     expect(() => taskRaisedWithinSql('nmsn', NO_CHILD_ON_FILE, 'subject_key', "'K'", 0)).toThrow(/whole number ≥ 1/);
   });
 
